@@ -1,0 +1,1 @@
+"""The Telegram adapter and the `transtutor` command line (imported as `transtutor_bot`)."""

@@ -1,0 +1,159 @@
+"""The `transtutor` command line: one entry point for the bot and the offline tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from transtutor.content.importer import Catalog
+from transtutor.content.library import load_catalog, parse_file, set_files
+from transtutor.errors import ImportRejected, UnknownRubric
+from transtutor.scoring.batch import score_lines
+from transtutor.scoring.scorer import Scorer
+from transtutor.storage import Storage
+from transtutor_bot.config import Settings, SettingsError, load_settings
+
+
+def _catalog(settings: Settings) -> Catalog:
+    return load_catalog(settings.exercises, settings.rubrics)
+
+
+def _print_problems(exc: ImportRejected) -> None:
+    for problem in exc.problems:
+        print(f"  ✗ {problem}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate exercise-set files (or directories of them) without writing anything."""
+    catalog = _catalog(settings)
+    failed = 0
+    files = list(set_files([Path(p) for p in args.paths]))
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for path in missing:
+        print(f"✗ {path}: no such file or directory", file=sys.stderr)
+    for path in files:
+        try:
+            parsed = parse_file(path, catalog)
+        except ImportRejected as exc:
+            failed += 1
+            print(f"✗ {path}: {len(exc.problems)} problem(s), nothing would be imported",
+                  file=sys.stderr)
+            _print_problems(exc)
+            continue
+        s = parsed.exercise_set
+        print(f"✓ {path}: set {s.id} ({s.language_pair}), {len(s.exercises)} exercises, "
+              f"read as {parsed.encoding}")
+    if not files and not missing:
+        print("no exercise-set files found", file=sys.stderr)
+        return 1
+    return 1 if failed or missing else 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate every file first; import only if all of them are valid."""
+    catalog = _catalog(settings)
+    parsed_sets = []
+    problems = 0
+    for path in set_files([Path(p) for p in args.paths]):
+        try:
+            parsed_sets.append((path, parse_file(path, catalog)))
+        except ImportRejected as exc:
+            problems += 1
+            print(f"✗ {path}:", file=sys.stderr)
+            _print_problems(exc)
+    if problems:
+        print(f"{problems} file(s) have problems; nothing was imported.", file=sys.stderr)
+        return 1
+    if not parsed_sets:
+        print("no exercise-set files found", file=sys.stderr)
+        return 1
+    storage = Storage.open(settings.db)
+    try:
+        storage.save_course(catalog.course)
+        for path, parsed in parsed_sets:
+            receipt = storage.import_set(
+                parsed.exercise_set, source_file=path.name, encoding=parsed.encoding
+            )
+            state = "unchanged" if receipt.unchanged else "imported"
+            print(f"✓ {receipt.set_id} v{receipt.version}: {receipt.exercise_count} exercises "
+                  f"{state}")
+    finally:
+        storage.close()
+    return 0
+
+
+def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
+    catalog = _catalog(settings)
+    scorer = Scorer(catalog.rubrics)
+    rubric = None
+    if args.rubric:
+        try:
+            rubric = scorer.rubric(args.rubric, "")
+        except UnknownRubric:
+            print(f"unknown rubric {args.rubric!r}; known: {', '.join(sorted(catalog.rubrics))}",
+                  file=sys.stderr)
+            return 2
+    started = time.perf_counter()
+    scored = errors = 0
+    with open(args.input, encoding="utf-8-sig") as source, open(
+        args.output, "w", encoding="utf-8"
+    ) as sink:
+        for record in score_lines(source, scorer, rubric):
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if "error" in record:
+                errors += 1
+                print(f"line {record['line']}: {record['error']}", file=sys.stderr)
+            else:
+                scored += 1
+    elapsed = time.perf_counter() - started
+    print(f"scored {scored} item(s), {errors} error(s) in {elapsed:.1f} s -> {args.output}",
+          file=sys.stderr)
+    return 1 if errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="transtutor",
+        description="Telegram learning assistant for AI-assisted translation (zh<->en).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate exercise-set files; write nothing")
+    check.add_argument("paths", nargs="+", help="files or directories")
+    check.set_defaults(handler=cmd_check)
+
+    imp = commands.add_parser("import", help="validate and import exercise-set files")
+    imp.add_argument("paths", nargs="+", help="files or directories")
+    imp.set_defaults(handler=cmd_import)
+
+    batch = commands.add_parser("score-batch", help="score a JSONL file of submissions")
+    batch.add_argument("--input", required=True, type=Path, help="JSONL input")
+    batch.add_argument("--output", required=True, type=Path, help="JSONL output")
+    batch.add_argument("--rubric", help="rubric id (default: by language pair)")
+    batch.set_defaults(handler=cmd_score_batch)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(args.handler(args, settings))
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except ImportRejected as exc:
+        print("content error:", file=sys.stderr)
+        _print_problems(exc)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"no such file: {exc.filename}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

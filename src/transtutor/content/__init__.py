@@ -1,0 +1,1 @@
+"""Course content: the model, the file readers and the whole-file importer."""

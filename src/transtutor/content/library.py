@@ -1,0 +1,91 @@
+"""Loading content directories: the course, the rubrics and every exercise-set file in them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transtutor.content.importer import (
+    SIDECAR_SUFFIX,
+    Catalog,
+    ParsedSet,
+    check_rubric_outcomes,
+    load_course,
+    load_rubrics,
+    parse_set,
+    sidecar_meta,
+)
+from transtutor.content.models import Course, ExerciseSet, Rubric
+from transtutor.content.readers import SET_FORMATS
+from transtutor.errors import ImportRejected, Problem
+
+COURSE_FILE = "course.yaml"
+BUNDLED_ROOT = Path(__file__).resolve().parents[3]
+
+
+def bundled_exercises() -> Path:
+    return BUNDLED_ROOT / "exercises"
+
+
+def bundled_rubrics() -> Path:
+    return BUNDLED_ROOT / "rubrics"
+
+
+@dataclass
+class Library:
+    """The course, its rubrics and the sets found on disk, all validated."""
+
+    course: Course
+    rubrics: dict[str, Rubric]
+    sets: dict[str, ExerciseSet] = field(default_factory=dict)
+
+    @property
+    def catalog(self) -> Catalog:
+        return Catalog(self.course, self.rubrics)
+
+
+def set_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Exercise-set files among paths (directories are searched, sidecars and course skipped)."""
+    for path in paths:
+        if path.is_dir():
+            yield from set_files(sorted(p for p in path.iterdir() if p.is_file()))
+        elif (path.suffix.lower() in SET_FORMATS and path.name != COURSE_FILE
+              and not path.name.endswith(SIDECAR_SUFFIX)):
+            yield path
+
+
+def parse_file(path: Path, catalog: Catalog) -> ParsedSet:
+    return parse_set(path.read_bytes(), path.name, catalog, sidecar_meta(path))
+
+
+def load_catalog(exercises_dir: Path, rubrics_dir: Path) -> Catalog:
+    course_path = exercises_dir / COURSE_FILE
+    if not course_path.exists():
+        raise ImportRejected([Problem(str(exercises_dir), "", "", f"no {COURSE_FILE} here")])
+    course = load_course(course_path)
+    rubrics = load_rubrics(sorted(rubrics_dir.glob("*.y*ml")))
+    if not rubrics:
+        raise ImportRejected([Problem(str(rubrics_dir), "", "", "no rubric files here")])
+    check_rubric_outcomes(rubrics, course)
+    return Catalog(course, rubrics)
+
+
+def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
+    """Load and validate everything; raise ImportRejected with every problem in every file."""
+    catalog = load_catalog(exercises_dir, rubrics_dir)
+    library = Library(catalog.course, catalog.rubrics)
+    problems: list[Problem] = []
+    for path in set_files([exercises_dir]):
+        try:
+            parsed = parse_file(path, catalog)
+        except ImportRejected as exc:
+            problems.extend(exc.problems)
+            continue
+        set_id = parsed.exercise_set.id
+        if set_id in library.sets:
+            problems.append(Problem(path.name, "", "id", f"set id {set_id!r} is used by two files"))
+        library.sets[set_id] = parsed.exercise_set
+    if problems:
+        raise ImportRejected(problems)
+    return library

@@ -1,0 +1,172 @@
+"""Text facts the rubric checks need: scripts, numbers, units, entities, sentences.
+
+Numbers are compared as values so that 26万, 260,000 and 260 thousand agree, and 二十六 is 26.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+# Latin-script names, acronyms and codes inside text: ChatGPT, e-CNY, 5G, GPT-4, COP28, iPhone.
+ENTITY = re.compile(r"(?<![\w-])(?:[A-Za-z0-9]+[-.]?)*(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)"
+                    r"(?:[-.][A-Za-z0-9]+)*(?![\w-])")
+PLACEHOLDER = re.compile(
+    r"\{\{?\s*[\w.]*\s*\}?\}|%(?:\d+\$)?[sdif]|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
+    r"|https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\$\{\w+\}"
+)
+SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’」』)]*\s*")
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+"
+                         r"|[二两三四五六七八九十](?=[月日号个家座名位项次倍年岁])")
+_EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALES = {**_EN_SCALES, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+_EN_SMALL = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_ARABIC = re.compile(
+    r"(?<![A-Za-z0-9])(?<![0-9][.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?:\s*(万亿|万|亿|千(?![瓦米克])|百(?!分))|\s+(thousand|million|billion|trillion)\b)?",
+    re.IGNORECASE,
+)
+_EN_WORD_NUMBER = re.compile(
+    r"\b(?:(" + "|".join(_EN_TENS) + r")(?:[-\s](" + "|".join(list(_EN_SMALL)[1:10]) + r"))?|("
+    + "|".join(_EN_SMALL) + r"))\b(?:\s+(thousand|million|billion|trillion)\b)?",
+    re.IGNORECASE,
+)
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december"
+    .split(), start=1)}
+_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\b\.?")
+# Units, each with the spellings that mean the same in one language.
+_UNITS = {
+    "percent": r"%|％|\bper\s?cent\b|百分之",
+    "°C": r"°C|℃|摄氏度|\bdegrees Celsius\b",
+    "km": r"\bkm\b|\bkilomet(?:er|re)s?\b|公里|千米",
+    "kg": r"\bkg\b|\bkilograms?\b|千克|公斤",
+    "tonne": r"\btonnes?\b|\btons?\b|吨",
+    "kWh": r"\bkWh\b|\bkilowatt[- ]hours?\b|千瓦时",
+    "MW": r"\bMW\b|\bmegawatts?\b|兆瓦",
+    "GW": r"\bGW\b|\bgigawatts?\b|吉瓦|百万千瓦",
+    "yuan": r"\byuan\b|\bRMB\b|(?<=\d)元|(?<=[万亿])元",
+    "USD": r"\bUSD\b|\bUS\$|\bdollars?\b|美元",
+}
+_UNIT_PATTERNS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in _UNITS.items()}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written and as a comparable value."""
+
+    text: str
+    value: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.value:.6g}"
+
+
+def normalize(text: str) -> str:
+    """NFKC folds full-width digits and letters (２６ -> 26) without touching Han characters."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def han_share(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    return sum(1 for c in chars if HAN.match(c)) / len(chars) if chars else 0.0
+
+
+def latin_share(text: str) -> float:
+    chars = [c for c in text if c.isalpha()]
+    return sum(1 for c in chars if c.isascii()) / len(chars) if chars else 0.0
+
+
+def chinese_numeral_value(numeral: str) -> float | None:
+    """二十六 -> 26, 三千五百万 -> 35000000, 二〇二五 -> 2025; None if it is not a number."""
+    if all(ch in _CN_DIGITS for ch in numeral):
+        return float("".join(str(_CN_DIGITS[ch]) for ch in numeral))
+    total, section, digit = 0, 0, None
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        elif ch in _CN_BIG:
+            section += digit or 0
+            total = (total + section) * _CN_BIG[ch] if ch == "亿" else total + section * _CN_BIG[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return float(total + section + (digit or 0))
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in a text, as value; month names count as their number."""
+    text = normalize(text)
+    found: list[Quantity] = []
+    for match in _ARABIC.finditer(text):
+        value = float(match[1].replace(",", "") + (match[2] or ""))
+        scale = match[3] or match[4]
+        if scale:
+            value *= _SCALES[scale.lower()]
+        found.append(Quantity(match[0].strip(), value))
+    for match in _CN_NUMERAL.finditer(text):
+        value = chinese_numeral_value(match[0])
+        if value is not None:
+            found.append(Quantity(match[0], value))
+    for match in _EN_WORD_NUMBER.finditer(text):
+        tens, unit, small, scale = match[1], match[2], match[3], match[4]
+        value = float(_EN_TENS[tens.lower()] + (_EN_SMALL[unit.lower()] if unit else 0)
+                      if tens else _EN_SMALL[small.lower()])
+        if scale:
+            value *= _EN_SCALES[scale.lower()]
+        if value == 1 and not scale:
+            continue  # "one" is far more often a pronoun than a number
+        found.append(Quantity(match[0], value))
+    for match in _MONTH_WORD.finditer(text):
+        name = match[1].lower()
+        month = next(n for m, n in _MONTHS.items() if m.startswith(name[:3]))
+        found.append(Quantity(match[0].rstrip("."), float(month)))
+    return found
+
+
+def units(text: str) -> Counter[str]:
+    text = normalize(text)
+    return Counter({name: len(p.findall(text)) for name, p in _UNIT_PATTERNS.items()
+                    if p.search(text)})
+
+
+def entities(text: str) -> list[str]:
+    """Latin-script names, acronyms and codes, plus placeholders, tags, URLs and e-mails."""
+    found = [m[0] for m in PLACEHOLDER.finditer(text)]
+    stripped = PLACEHOLDER.sub(" ", text)
+    found += [m[0] for m in ENTITY.finditer(stripped) if not m[0].isdigit()]
+    return list(dict.fromkeys(found))
+
+
+def placeholders(text: str) -> list[str]:
+    return list(dict.fromkeys(m[0] for m in PLACEHOLDER.finditer(text)))
+
+
+def sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in SENTENCE_END.split(text)]
+    return [p for p in parts if p]
+
+
+def quote(items: list[str], limit: int = 5) -> str:
+    """`a`, `b` and 3 more: how feedback quotes what is wrong."""
+    shown = ", ".join(f"`{item}`" for item in items[:limit])
+    rest = len(items) - limit
+    return shown + (f" (+{rest})" if rest > 0 else "")
