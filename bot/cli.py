@@ -18,6 +18,9 @@ from transtutor.storage import Storage
 from transtutor_bot.config import Settings, SettingsError, load_settings
 
 
+MAX_SHOWN_ERRORS = 20
+
+
 def _catalog(settings: Settings) -> Catalog:
     return load_catalog(settings.exercises, settings.rubrics)
 
@@ -106,7 +109,8 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             if "error" in record:
                 errors += 1
-                print(f"line {record['line']}: {record['error']}", file=sys.stderr)
+                if errors <= MAX_SHOWN_ERRORS:
+                    print(f"line {record['line']}: {record['error']}", file=sys.stderr)
             else:
                 scored += 1
     elapsed = time.perf_counter() - started

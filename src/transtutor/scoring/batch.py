@@ -41,7 +41,9 @@ class BatchItem(BaseModel):
     mt: str | None = None
     glossary: dict[str, str | list[str]] = Field(default_factory=dict)
     forbidden: list[str] = Field(default_factory=list)
-    errors: list[ErrorAnnotation] = Field(default_factory=list)
+    # Annotated MT errors, used by post_edit and error_spot items only (extra keys ignored, so
+    # rated data such as MQM error lists of a translate item pass through untouched).
+    errors: list[dict[str, Any]] = Field(default_factory=list)
     marks: list[MarkIn] = Field(default_factory=list)
     category: str | None = None
     severity: str | None = None
@@ -69,6 +71,13 @@ class BatchItem(BaseModel):
         target = self.target_lang or ("en" if source == "zh" else "zh")
         return source, target
 
+    def annotations(self) -> list[ErrorAnnotation]:
+        if self.type is ExerciseType.translate:
+            return []
+        keys = ("span", "category", "severity")
+        return [ErrorAnnotation.model_validate({k: e[k] for k in keys if k in e})
+                for e in self.errors]
+
     def attempt(self) -> Attempt:
         source_lang, target_lang = self.languages()
         marks = [ErrorMark(m.span, m.category, m.severity) for m in self.marks]
@@ -86,7 +95,7 @@ class BatchItem(BaseModel):
             mt=self.mt,
             glossary=glossary,
             forbidden=self.forbidden,
-            errors=self.errors,
+            errors=self.annotations(),
             marks=marks,
         )
 
@@ -111,7 +120,11 @@ def score_lines(
         if item.type is not ExerciseType.error_spot and not item.references:
             yield {"id": item.id, "line": number, "error": "references: at least one is needed"}
             continue
-        attempt = item.attempt()
+        try:
+            attempt = item.attempt()
+        except ValidationError as exc:
+            yield {"id": item.id, "line": number, "error": f"errors: {exc.errors()[0]['msg']}"}
+            continue
         chosen = rubric or scorer.rubric(None, f"{attempt.source_lang}-{attempt.target_lang}")
         result = scorer.score(attempt, chosen, [])
         yield {

@@ -172,7 +172,8 @@ def length_ratio(attempt: Attempt, params: dict[str, Any]) -> Finding:
 
 _ZH_HALF_WIDTH = re.compile(
     r"(?<=[\u4e00-\u9fff])[,;:!?()](?!\d)|(?<=[\u4e00-\u9fff])\.(?=\s|$)|[,;:!?(](?=[\u4e00-\u9fff])")
-_EN_FULL_WIDTH = re.compile(r"[，。！？：；（）「」『』、《》【】“”‘’]")
+# Curly quotes are good English typography; these marks are not.
+_EN_FULL_WIDTH = re.compile(r"[，。！？：；（）「」『』、《》【】]")
 _EN_SPACE_BEFORE = re.compile(r"\s+[,.;:!?](?!\d)")
 _EN_NO_SPACE_AFTER = re.compile(r"[,;:!?](?=[A-Za-z])|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
 _DOUBLE_SPACE = re.compile(r"\S {2,}\S")

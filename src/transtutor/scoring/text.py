@@ -36,7 +36,7 @@ _EN_SMALL = {w: i for i, w in enumerate(
 _EN_TENS = {w: 10 * i for i, w in enumerate(
     "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
 _ARABIC = re.compile(
-    r"(?<![A-Za-z0-9])(?<![0-9][.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?<![A-Za-z0-9])(?<![0-9][.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![A-Z]\b)"
     r"(?:\s*(万亿|万|亿|千(?![瓦米克])|百(?!分))|\s+(thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
@@ -48,7 +48,9 @@ _EN_WORD_NUMBER = re.compile(
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december"
     .split(), start=1)}
-_MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\b\.?")
+# A month name counts only next to a day or year ("3 May", "May 2025"): "may" is mostly a verb.
+_MONTH_NAME = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.?"
+_MONTH_WORD = re.compile(r"(?<=\d )" + _MONTH_NAME + r"\b|\b" + _MONTH_NAME + r"(?= \d)")
 # Units, each with the spellings that mean the same in one language.
 _UNITS = {
     "percent": r"%|％|\bper\s?cent\b|百分之",
@@ -136,7 +138,7 @@ def quantities(text: str) -> list[Quantity]:
             continue  # "one" is far more often a pronoun than a number
         found.append(Quantity(match[0], value))
     for match in _MONTH_WORD.finditer(text):
-        name = match[1].lower()
+        name = (match[1] or match[2]).lower()
         month = next(n for m, n in _MONTHS.items() if m.startswith(name[:3]))
         found.append(Quantity(match[0].rstrip("."), float(month)))
     return found
