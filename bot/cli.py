@@ -9,14 +9,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from transtutor_bot.config import Settings, SettingsError, load_settings
+
 from transtutor.content.importer import Catalog
 from transtutor.content.library import load_catalog, parse_file, set_files
 from transtutor.errors import ImportRejected, UnknownRubric
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
 from transtutor.storage import Storage
-from transtutor_bot.config import Settings, SettingsError, load_settings
-
 
 MAX_SHOWN_ERRORS = 20
 
@@ -43,13 +43,17 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             parsed = parse_file(path, catalog)
         except ImportRejected as exc:
             failed += 1
-            print(f"✗ {path}: {len(exc.problems)} problem(s), nothing would be imported",
-                  file=sys.stderr)
+            print(
+                f"✗ {path}: {len(exc.problems)} problem(s), nothing would be imported",
+                file=sys.stderr,
+            )
             _print_problems(exc)
             continue
         s = parsed.exercise_set
-        print(f"✓ {path}: set {s.id} ({s.language_pair}), {len(s.exercises)} exercises, "
-              f"read as {parsed.encoding}")
+        print(
+            f"✓ {path}: set {s.id} ({s.language_pair}), {len(s.exercises)} exercises, "
+            f"read as {parsed.encoding}"
+        )
     if not files and not missing:
         print("no exercise-set files found", file=sys.stderr)
         return 1
@@ -82,8 +86,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 parsed.exercise_set, source_file=path.name, encoding=parsed.encoding
             )
             state = "unchanged" if receipt.unchanged else "imported"
-            print(f"✓ {receipt.set_id} v{receipt.version}: {receipt.exercise_count} exercises "
-                  f"{state}")
+            print(
+                f"✓ {receipt.set_id} v{receipt.version}: {receipt.exercise_count} exercises {state}"
+            )
     finally:
         storage.close()
     return 0
@@ -97,14 +102,17 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
         try:
             rubric = scorer.rubric(args.rubric, "")
         except UnknownRubric:
-            print(f"unknown rubric {args.rubric!r}; known: {', '.join(sorted(catalog.rubrics))}",
-                  file=sys.stderr)
+            print(
+                f"unknown rubric {args.rubric!r}; known: {', '.join(sorted(catalog.rubrics))}",
+                file=sys.stderr,
+            )
             return 2
     started = time.perf_counter()
     scored = errors = 0
-    with open(args.input, encoding="utf-8-sig") as source, open(
-        args.output, "w", encoding="utf-8"
-    ) as sink:
+    with (
+        open(args.input, encoding="utf-8-sig") as source,
+        open(args.output, "w", encoding="utf-8") as sink,
+    ):
         for record in score_lines(source, scorer, rubric):
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             if "error" in record:
@@ -114,8 +122,10 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 scored += 1
     elapsed = time.perf_counter() - started
-    print(f"scored {scored} item(s), {errors} error(s) in {elapsed:.1f} s -> {args.output}",
-          file=sys.stderr)
+    print(
+        f"scored {scored} item(s), {errors} error(s) in {elapsed:.1f} s -> {args.output}",
+        file=sys.stderr,
+    )
     return 1 if errors else 0
 
 
@@ -124,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="transtutor",
         description="Telegram learning assistant for AI-assisted translation (zh<->en).",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="validate exercise-set files; write nothing")
     check.add_argument("paths", nargs="+", help="files or directories")

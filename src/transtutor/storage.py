@@ -102,7 +102,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
             project_id TEXT NOT NULL, user_id INTEGER NOT NULL, lead_minutes INTEGER NOT NULL,
             sent_at TEXT NOT NULL, PRIMARY KEY (project_id, user_id, lead_minutes));
         CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY, processed_at TEXT NOT NULL);
-        """
+        """,
     )
 
 
@@ -171,7 +171,7 @@ class Storage:
     def save_course(self, course: Course) -> None:
         now = _iso(utcnow())
         with self.db.atomic():
-            self.db["courses"].upsert(
+            self.db.table("courses").upsert(
                 {
                     "id": course.id,
                     "title": _json(course.title.model_dump()),
@@ -183,9 +183,13 @@ class Storage:
                 pk="id",
             )
             self.db.execute("DELETE FROM outcomes WHERE course_id = ?", [course.id])
-            self.db["outcomes"].insert_all(
-                {"course_id": course.id, "id": o.id, "position": i,
-                 "title": _json(o.title.model_dump())}
+            self.db.table("outcomes").insert_all(
+                {
+                    "course_id": course.id,
+                    "id": o.id,
+                    "position": i,
+                    "title": _json(o.title.model_dump()),
+                }
                 for i, o in enumerate(course.outcomes)
             )
 
@@ -213,7 +217,7 @@ class Storage:
             if latest and latest[1] == checksum and not latest[2]:
                 return ImportReceipt(exercise_set.id, latest[0], count, unchanged=True)
             version = (latest[0] + 1) if latest else 1
-            self.db["exercise_sets"].insert(
+            self.db.table("exercise_sets").insert(
                 {
                     "id": exercise_set.id,
                     "version": version,
@@ -230,7 +234,7 @@ class Storage:
                     "data": data,
                 }
             )
-            self.db["exercises"].insert_all(
+            self.db.table("exercises").insert_all(
                 {
                     "set_id": exercise_set.id,
                     "set_version": version,
@@ -284,4 +288,4 @@ class Storage:
         return [r[0] for r in rows]
 
     def count(self, table: str) -> int:
-        return self.db[table].count
+        return self.db.table(table).count

@@ -68,8 +68,15 @@ def _problems(error: ValidationError, file: str, where: str, prefix: str = "") -
 def check_size(data: bytes, file: str) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise ImportRejected(
-            [Problem(file, "", "", f"the file is {len(data) // 1024} KiB; the limit is "
-                     f"{MAX_FILE_BYTES // 1024} KiB")]
+            [
+                Problem(
+                    file,
+                    "",
+                    "",
+                    f"the file is {len(data) // 1024} KiB; the limit is "
+                    f"{MAX_FILE_BYTES // 1024} KiB",
+                )
+            ]
         )
     if not data.strip():
         raise ImportRejected([Problem(file, "", "", "the file is empty")])
@@ -91,13 +98,20 @@ def parse_set(
         problems.append(Problem(file, "", key, "unknown set field"))
     for needed in ("id", "title", "language_pair"):
         if not raw.meta.get(needed):
-            hint = " (give it in the caption or a sidecar file)" if raw.file.endswith(
-                (".csv", ".tsv", ".xlf", ".xliff", ".tmx")) else ""
+            hint = (
+                " (give it in the caption or a sidecar file)"
+                if raw.file.endswith((".csv", ".tsv", ".xlf", ".xliff", ".tmx"))
+                else ""
+            )
             problems.append(Problem(file, "", needed, f"missing set field{hint}"))
     if len(raw.exercises) > MAX_EXERCISES_PER_SET:
         problems.append(
-            Problem(file, "", "exercises", f"{len(raw.exercises)} exercises; the limit is "
-                    f"{MAX_EXERCISES_PER_SET} per set")
+            Problem(
+                file,
+                "",
+                "exercises",
+                f"{len(raw.exercises)} exercises; the limit is {MAX_EXERCISES_PER_SET} per set",
+            )
         )
     if not raw.exercises:
         problems.append(Problem(file, "", "exercises", "the set has no exercises"))
@@ -115,7 +129,12 @@ def parse_set(
             continue
         if exercise.id in seen:
             problems.append(
-                Problem(file, where, "id", f"duplicate id {exercise.id!r} (first at {seen[exercise.id]})")
+                Problem(
+                    file,
+                    where,
+                    "id",
+                    f"duplicate id {exercise.id!r} (first at {seen[exercise.id]})",
+                )
             )
         seen.setdefault(exercise.id, where)
         validated.append((where, exercise))
@@ -125,20 +144,35 @@ def parse_set(
     if isinstance(set_outcomes, list):
         for outcome in set_outcomes:
             if outcome not in known:
-                problems.append(Problem(file, "", "outcomes", f"unknown outcome {outcome!r}; "
-                                        f"the course has {', '.join(catalog.course.outcome_ids)}"))
+                problems.append(
+                    Problem(
+                        file,
+                        "",
+                        "outcomes",
+                        f"unknown outcome {outcome!r}; "
+                        f"the course has {', '.join(catalog.course.outcome_ids)}",
+                    )
+                )
     for where, exercise in validated:
         for outcome in exercise.outcomes:
             if outcome not in known:
                 problems.append(Problem(file, where, "outcomes", f"unknown outcome {outcome!r}"))
         if not exercise.outcomes and not set_outcomes:
-            problems.append(Problem(file, where, "outcomes",
-                                    "no outcomes: name them here or for the whole set"))
+            problems.append(
+                Problem(file, where, "outcomes", "no outcomes: name them here or for the whole set")
+            )
 
     rubric_id = raw.meta.get("rubric")
     if rubric_id and rubric_id not in catalog.rubrics:
-        problems.append(Problem(file, "", "rubric", f"unknown rubric {rubric_id!r}; known: "
-                                f"{', '.join(sorted(catalog.rubrics)) or 'none'}"))
+        problems.append(
+            Problem(
+                file,
+                "",
+                "rubric",
+                f"unknown rubric {rubric_id!r}; known: "
+                f"{', '.join(sorted(catalog.rubrics)) or 'none'}",
+            )
+        )
 
     if problems:
         raise ImportRejected(problems)
@@ -150,13 +184,30 @@ def parse_set(
         raise ImportRejected(_problems(exc, file, "")) from exc
     rubric = catalog.rubrics.get(exercise_set.rubric or "")
     if rubric and rubric.language_pair != exercise_set.language_pair:
-        raise ImportRejected([Problem(file, "", "rubric", f"rubric {rubric.id!r} is for "
-                                      f"{rubric.language_pair}, the set is {exercise_set.language_pair}")])
+        raise ImportRejected(
+            [
+                Problem(
+                    file,
+                    "",
+                    "rubric",
+                    f"rubric {rubric.id!r} is for "
+                    f"{rubric.language_pair}, the set is {exercise_set.language_pair}",
+                )
+            ]
+        )
     if not exercise_set.rubric:
         default = catalog.default_rubric(exercise_set.language_pair)
         if default is None:
-            raise ImportRejected([Problem(file, "", "rubric", "no rubric for "
-                                          f"{exercise_set.language_pair} is installed")])
+            raise ImportRejected(
+                [
+                    Problem(
+                        file,
+                        "",
+                        "rubric",
+                        f"no rubric for {exercise_set.language_pair} is installed",
+                    )
+                ]
+            )
         exercise_set = exercise_set.model_copy(update={"rubric": default})
     _check_type_specific(exercise_set, file)
     return ParsedSet(exercise_set, raw.encoding, file)
@@ -166,8 +217,14 @@ def _check_type_specific(exercise_set: ExerciseSet, file: str) -> None:
     problems = []
     for exercise in exercise_set.exercises:
         if exercise.type is ExerciseType.post_edit and exercise.mt in exercise.references:
-            problems.append(Problem(file, f"exercise {exercise.id}", "mt",
-                                    "the MT output equals a reference: nothing to post-edit"))
+            problems.append(
+                Problem(
+                    file,
+                    f"exercise {exercise.id}",
+                    "mt",
+                    "the MT output equals a reference: nothing to post-edit",
+                )
+            )
     if problems:
         raise ImportRejected(problems)
 
@@ -184,7 +241,10 @@ def sidecar_meta(path: Path) -> dict[str, Any]:
 
 
 def parse_caption(caption: str | None) -> dict[str, Any]:
-    """Read set fields from an upload caption: `id=fin-1 pair=zh-en title="Fintech" outcomes=LO1,LO2`."""
+    """Read set fields from an upload caption.
+
+    Example: `id=fin-1 pair=zh-en title="Fintech basics" outcomes=LO1,LO2 rubric=zh-en-default`.
+    """
     import shlex
 
     meta: dict[str, Any] = {}
@@ -241,8 +301,12 @@ def load_rubrics(paths: Iterable[Path]) -> dict[str, Rubric]:
 
 def check_rubric_outcomes(rubrics: dict[str, Rubric], course: Course) -> None:
     problems = [
-        Problem(f"rubric {rubric.id}", f"criterion {criterion.id}", "outcomes",
-                f"unknown outcome {outcome!r}")
+        Problem(
+            f"rubric {rubric.id}",
+            f"criterion {criterion.id}",
+            "outcomes",
+            f"unknown outcome {outcome!r}",
+        )
         for rubric in rubrics.values()
         for criterion in rubric.criteria
         for outcome in criterion.outcomes

@@ -50,8 +50,11 @@ def set_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             yield from set_files(sorted(p for p in path.iterdir() if p.is_file()))
-        elif (path.suffix.lower() in SET_FORMATS and path.name != COURSE_FILE
-              and not path.name.endswith(SIDECAR_SUFFIX)):
+        elif (
+            path.suffix.lower() in SET_FORMATS
+            and path.name != COURSE_FILE
+            and not path.name.endswith(SIDECAR_SUFFIX)
+        ):
             yield path
 
 

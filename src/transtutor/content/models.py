@@ -40,7 +40,7 @@ SEVERITIES = ("minor", "major", "critical")
 
 
 class ExerciseType(StrEnum):
-    translate = "translate"
+    translate = "translate"  # type: ignore[assignment]  # shadows str.translate; harmless
     post_edit = "post_edit"
     error_spot = "error_spot"
 

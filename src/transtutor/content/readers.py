@@ -146,14 +146,18 @@ def _load_document(text: str, file: str, fmt: str) -> dict[str, Any]:
     try:
         doc = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise ReadError(Problem(file, f"line {exc.lineno}", "", f"invalid JSON: {exc.msg}")) from exc
+        raise ReadError(
+            Problem(file, f"line {exc.lineno}", "", f"invalid JSON: {exc.msg}")
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc)
         raise ReadError(Problem(file, where, "", f"invalid YAML: {reason}")) from exc
     if not isinstance(doc, dict):
-        raise ReadError(Problem(file, "", "", "the file must contain a mapping (key: value) at top"))
+        raise ReadError(
+            Problem(file, "", "", "the file must contain a mapping (key: value) at top")
+        )
     return doc
 
 
@@ -175,7 +179,9 @@ TABLE_COLUMNS = {
 }
 
 
-def _read_table(text: str, file: str, encoding: str, meta: dict[str, Any], delimiter: str) -> RawSet:
+def _read_table(
+    text: str, file: str, encoding: str, meta: dict[str, Any], delimiter: str
+) -> RawSet:
     raw = RawSet(file, encoding, meta)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or []) if h is not None]
@@ -240,7 +246,12 @@ def _row_to_exercise(row: dict[str, str | None], file: str, location: str) -> di
             parts = [p.strip() for p in entry.split(ERROR_FIELD_SEPARATOR)]
             if len(parts) not in (2, 3) or not parts[0]:
                 raise ReadError(
-                    Problem(file, location, "errors", f"entry {entry!r} is not span::category[::severity]")
+                    Problem(
+                        file,
+                        location,
+                        "errors",
+                        f"entry {entry!r} is not span::category[::severity]",
+                    )
                 )
             error = {"span": parts[0], "category": parts[1]}
             if len(parts) == 3:
@@ -255,8 +266,8 @@ def _short_lang(code: str | None) -> str | None:
 
 
 def _read_bilingual(text: str, file: str, encoding: str, meta: dict[str, Any], fmt: str) -> RawSet:
-    from translate.storage import tmx, xliff, xliff2  # heavy import, only when needed
     from lxml import etree
+    from translate.storage import tmx, xliff, xliff2  # heavy import, only when needed
 
     data = text.encode("utf-8")
     if fmt == "tmx":

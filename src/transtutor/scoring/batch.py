@@ -75,16 +75,19 @@ class BatchItem(BaseModel):
         if self.type is ExerciseType.translate:
             return []
         keys = ("span", "category", "severity")
-        return [ErrorAnnotation.model_validate({k: e[k] for k in keys if k in e})
-                for e in self.errors]
+        return [
+            ErrorAnnotation.model_validate({k: e[k] for k in keys if k in e}) for e in self.errors
+        ]
 
     def attempt(self) -> Attempt:
         source_lang, target_lang = self.languages()
         marks = [ErrorMark(m.span, m.category, m.severity) for m in self.marks]
         if self.type is ExerciseType.error_spot and not marks and self.candidate.strip():
             marks = [ErrorMark(self.candidate, self.category, self.severity)]
-        glossary = [(term, (target.split("|") if isinstance(target, str) else target))
-                    for term, target in self.glossary.items()]
+        glossary = [
+            (term, (target.split("|") if isinstance(target, str) else target))
+            for term, target in self.glossary.items()
+        ]
         return Attempt(
             type=self.type,
             source=self.source,
@@ -132,8 +135,14 @@ def score_lines(
             "score": result.score,
             "metrics": result.metrics,
             "checks": [
-                {"id": c.id, "check": c.check, "status": c.status, "value": c.value,
-                 "items": c.items, "feedback": c.feedback.get("en", "")}
+                {
+                    "id": c.id,
+                    "check": c.check,
+                    "status": c.status,
+                    "value": c.value,
+                    "items": c.items,
+                    "feedback": c.feedback.get("en", ""),
+                }
                 for c in result.criteria
             ],
         }

@@ -73,18 +73,26 @@ def contains(haystack_folded: str, needle: str) -> bool:
     if not folded:
         return False
     if folded.isascii() and folded[0].isalnum():
-        return re.search(r"(?<![a-z0-9])" + re.escape(folded) + r"(?![a-z0-9])",
-                         haystack_folded) is not None
+        return (
+            re.search(r"(?<![a-z0-9])" + re.escape(folded) + r"(?![a-z0-9])", haystack_folded)
+            is not None
+        )
     return folded in haystack_folded
 
 
 def glossary(attempt: Attempt, params: dict[str, Any]) -> Finding:
-    wanted = [(term, options) for term, options in attempt.glossary
-              if options and contains(tx.normalize(attempt.source).casefold(), term)]
+    wanted = [
+        (term, options)
+        for term, options in attempt.glossary
+        if options and contains(tx.normalize(attempt.source).casefold(), term)
+    ]
     if not wanted:
         return NOT_APPLICABLE
-    missing = [options[0] for term, options in wanted
-               if not any(contains(attempt.candidate_folded, o) for o in options)]
+    missing = [
+        options[0]
+        for term, options in wanted
+        if not any(contains(attempt.candidate_folded, o) for o in options)
+    ]
     return Finding(1 - len(missing) / len(wanted), missing)
 
 
@@ -120,13 +128,22 @@ def entities(attempt: Attempt, params: dict[str, Any]) -> Finding:
     """Names, codes, placeholders and tags that the references keep must be kept too."""
     keep_always = set(tx.placeholders(attempt.source))
     refs_folded = [tx.normalize(r).casefold() for r in attempt.references]
-    expected = [e for e in tx.entities(attempt.source)
-                if e in keep_always or any(contains(r, e) for r in refs_folded)]
+    expected = [
+        e
+        for e in tx.entities(attempt.source)
+        if e in keep_always or any(contains(r, e) for r in refs_folded)
+    ]
     if not expected:
         return NOT_APPLICABLE
-    missing = [e for e in expected
-               if (e not in attempt.candidate if e in keep_always
-                   else not contains(attempt.candidate_folded, e))]
+    missing = [
+        e
+        for e in expected
+        if (
+            e not in attempt.candidate
+            if e in keep_always
+            else not contains(attempt.candidate_folded, e)
+        )
+    ]
     return Finding(1 - len(missing) / len(expected), missing)
 
 
@@ -135,14 +152,21 @@ def untranslated(attempt: Attempt, params: dict[str, Any]) -> Finding:
     max_share = float(params.get("max_share", 0.15))
     refs_folded = [tx.normalize(r).casefold() for r in attempt.references]
     if attempt.target_lang == "en":
-        runs = [r for r in tx.HAN_RUN.findall(attempt.candidate)
-                if not any(r in ref for ref in refs_folded)]
+        runs = [
+            r
+            for r in tx.HAN_RUN.findall(attempt.candidate)
+            if not any(r in ref for ref in refs_folded)
+        ]
         share = sum(map(len, runs)) / max(1, len(attempt.candidate.replace(" ", "")))
     else:
         source_words = {w.casefold() for w in tx.LATIN_WORD.findall(attempt.source)}
-        runs = [w for w in tx.LATIN_WORD.findall(attempt.candidate)
-                if len(w) > 1 and w.casefold() in source_words
-                and not any(contains(ref, w) for ref in refs_folded)]
+        runs = [
+            w
+            for w in tx.LATIN_WORD.findall(attempt.candidate)
+            if len(w) > 1
+            and w.casefold() in source_words
+            and not any(contains(ref, w) for ref in refs_folded)
+        ]
         share = tx.latin_share(attempt.candidate) if runs else 0.0
         share = max(share, sum(map(len, runs)) / max(1, len(attempt.candidate)))
     runs = list(dict.fromkeys(runs))
@@ -162,8 +186,9 @@ def length_ratio(attempt: Attempt, params: dict[str, Any]) -> Finding:
     if not attempt.references:
         return NOT_APPLICABLE
     own = _length(attempt.candidate)
-    ratio = min((own / max(1, _length(r)) for r in attempt.references),
-                key=lambda value: abs(value - 1))
+    ratio = min(
+        (own / max(1, _length(r)) for r in attempt.references), key=lambda value: abs(value - 1)
+    )
     details = {"ratio": f"{ratio:.0%}", "direction": "short" if ratio < low else "long"}
     if low <= ratio <= high:
         return Finding(1.0, details=details)
@@ -171,7 +196,8 @@ def length_ratio(attempt: Attempt, params: dict[str, Any]) -> Finding:
 
 
 _ZH_HALF_WIDTH = re.compile(
-    r"(?<=[\u4e00-\u9fff])[,;:!?()](?!\d)|(?<=[\u4e00-\u9fff])\.(?=\s|$)|[,;:!?(](?=[\u4e00-\u9fff])")
+    r"(?<=[\u4e00-\u9fff])[,;:!?()](?!\d)|(?<=[\u4e00-\u9fff])\.(?=\s|$)|[,;:!?(](?=[\u4e00-\u9fff])"
+)
 # Curly quotes are good English typography; these marks are not.
 _EN_FULL_WIDTH = re.compile(r"[，。！？：；（）「」『』、《》【】]")
 _EN_SPACE_BEFORE = re.compile(r"\s+[,.;:!?](?!\d)")
@@ -196,7 +222,7 @@ def punctuation(attempt: Attempt, params: dict[str, Any]) -> Finding:
 
 
 def _context(text: str, at: int) -> str:
-    return text[max(0, at - 4): at + 5].strip()
+    return text[max(0, at - 4) : at + 5].strip()
 
 
 def forbidden_terms(attempt: Attempt, params: dict[str, Any]) -> Finding:
@@ -295,12 +321,11 @@ def match_marks(
     """Pair each annotated error with the learner's best-overlapping mark (each used once)."""
     located = [(mark, span_of(mt, mark.span)) for mark in marks]
     free = list(range(len(located)))
-    pairs = []
+    pairs: list[tuple[ErrorAnnotation, ErrorMark | None, float]] = []
     for error in errors:
         start = mt.find(error.span)
         gold = (start, start + len(error.span))
-        scored = [(overlap_f1(gold, span), i) for i in free
-                  if (span := located[i][1]) is not None]
+        scored = [(overlap_f1(gold, span), i) for i in free if (span := located[i][1]) is not None]
         best = max(scored, default=(0.0, -1))
         if best[0] > 0:
             free.remove(best[1])

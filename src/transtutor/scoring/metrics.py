@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.ter import TER
 
 from transtutor.scoring.text import sentences
 
@@ -116,10 +118,15 @@ def word_edit_distance(a: list[str], b: list[str]) -> int:
     for i, token in enumerate(a, start=1):
         current = [i]
         for j, other in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (token != other)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (token != other))
+            )
         previous = current
     return previous[-1]
+
+
+# Extra cost of each bead shape: merges are rarer than one-to-one, dropped sentences rarer still.
+BEAD_PENALTY = {(1, 1): 0.0, (1, 2): 0.8, (2, 1): 0.8, (1, 0): 3.0, (0, 1): 3.0}
 
 
 def align_sentences(
@@ -127,15 +134,16 @@ def align_sentences(
 ) -> list[tuple[list[str], list[str]]]:
     """Monotone alignment of tokenized sentences allowing 1-1, 1-2, 2-1, 1-0 and 0-1 beads.
 
-    The cost of a bead is the length mismatch of its two sides (a Gale-Church-like rule
-    without the statistics): good enough to pair a learner's sentences with a reference's.
+    The cost of a bead is the relative length mismatch of its two sides plus a penalty for its
+    shape (a Gale-Church-like rule without the statistics): good enough to pair a learner's
+    sentences with a reference's.
     """
     n, m = len(hyp), len(ref)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
-    beads = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
+    beads = tuple(BEAD_PENALTY)
     for i in range(n + 1):
         for j in range(m + 1):
             if cost[i][j] == inf:
@@ -146,8 +154,7 @@ def align_sentences(
                     continue
                 h = sum(len(s) for s in hyp[i:ni])
                 r = sum(len(s) for s in ref[j:nj])
-                penalty = 2.0 if (di, dj) != (1, 1) else 0.0
-                step = abs(h - r) / max(h, r, 1) + penalty + (3.0 if di == 0 or dj == 0 else 0.0)
+                step = 4.0 * abs(h - r) / max(h, r, 1) + BEAD_PENALTY[(di, dj)]
                 if cost[i][j] + step < cost[ni][nj]:
                     cost[ni][nj] = cost[i][j] + step
                     back[ni][nj] = (di, dj)
@@ -155,7 +162,9 @@ def align_sentences(
     i, j = n, m
     while i or j:
         di, dj = back[i][j]
-        pairs.append(([t for s in hyp[i - di:i] for t in s], [t for s in ref[j - dj:j] for t in s]))
+        pairs.append(
+            ([t for s in hyp[i - di : i] for t in s], [t for s in ref[j - dj : j] for t in s])
+        )
         i, j = i - di, j - dj
     pairs.reverse()
     return pairs

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from typing import Any, Literal
 
 from transtutor.content.models import Exercise, ExerciseSet, ExerciseType, Rubric
@@ -26,7 +27,12 @@ from transtutor.scoring.text import quote
 # median adequacy of translations experts found flawless is 72 -> 87; random other
 # sentences of the same talk reach 15-25 -> 4-15.
 CALIBRATION: tuple[tuple[float, float], ...] = (
-    (0, 0), (20, 5), (40, 45), (60, 75), (75, 90), (100, 100),
+    (0, 0),
+    (20, 5),
+    (40, 45),
+    (60, 75),
+    (75, 90),
+    (100, 100),
 )
 PASS_AT = 0.999
 
@@ -34,7 +40,7 @@ Status = Literal["pass", "partial", "fail"]
 
 
 def calibrate(adequacy: float) -> float:
-    for (x0, y0), (x1, y1) in zip(CALIBRATION, CALIBRATION[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(CALIBRATION):
         if adequacy <= x1:
             return y0 + (y1 - y0) * (max(adequacy, x0) - x0) / (x1 - x0)
     return 100.0
@@ -180,9 +186,11 @@ class Scorer:
             if not finding.applicable:
                 continue
             status = _status(finding.value, float(criterion.params.get("fail_below", 0.5)))
-            feedback = {} if status == "pass" else {
-                lang: render(criterion.feedback.get(lang), finding) for lang in ("en", "zh")
-            }
+            feedback = (
+                {}
+                if status == "pass"
+                else {lang: render(criterion.feedback.get(lang), finding) for lang in ("en", "zh")}
+            )
             results.append(
                 CriterionResult(
                     id=criterion.id,

@@ -14,42 +14,70 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 # Latin-script names, acronyms and codes inside text: ChatGPT, e-CNY, 5G, GPT-4, COP28, iPhone.
-ENTITY = re.compile(r"(?<![\w-])(?:[A-Za-z0-9]+[-.]?)*(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)"
-                    r"(?:[-.][A-Za-z0-9]+)*(?![\w-])")
+ENTITY = re.compile(
+    r"(?<![\w-])(?:[A-Za-z0-9]+[-.]?)*(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)"
+    r"(?:[-.][A-Za-z0-9]+)*(?![\w-])"
+)
 PLACEHOLDER = re.compile(
     r"\{\{?\s*[\w.]*\s*\}?\}|%(?:\d+\$)?[sdif]|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
     r"|https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\$\{\w+\}"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’」』)]*\s*")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
-_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+"
-                         r"|[二两三四五六七八九十](?=[月日号个家座名位项次倍年岁])")
+_CN_NUMERAL = re.compile(
+    r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+"
+    r"|[二两三四五六七八九十](?=[月日号个家座名位项次倍年岁])"
+)
 _EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SCALES = {**_EN_SCALES, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
-_EN_SMALL = {w: i for i, w in enumerate(
+_SMALL_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_EN_TENS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+    "fifteen sixteen seventeen eighteen nineteen"
+)
+_EN_SMALL = {word: value for value, word in enumerate(_SMALL_WORDS.split())}
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_TENS = {word: 10 * value for value, word in enumerate(_TENS_WORDS, start=2)}
 _ARABIC = re.compile(
     r"(?<![A-Za-z0-9])(?<![0-9][.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![A-Z]\b)"
     r"(?:\s*(万亿|万|亿|千(?![瓦米克])|百(?!分))|\s+(thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
 _EN_WORD_NUMBER = re.compile(
-    r"\b(?:(" + "|".join(_EN_TENS) + r")(?:[-\s](" + "|".join(list(_EN_SMALL)[1:10]) + r"))?|("
-    + "|".join(_EN_SMALL) + r"))\b(?:\s+(thousand|million|billion|trillion)\b)?",
+    r"\b(?:("
+    + "|".join(_EN_TENS)
+    + r")(?:[-\s]("
+    + "|".join(list(_EN_SMALL)[1:10])
+    + r"))?|("
+    + "|".join(_EN_SMALL)
+    + r"))\b(?:\s+(thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
-_MONTHS = {m: i for i, m in enumerate(
+_MONTH_WORDS = (
     "january february march april may june july august september october november december"
-    .split(), start=1)}
+)
+_MONTHS = {month: number for number, month in enumerate(_MONTH_WORDS.split(), start=1)}
 # A month name counts only next to a day or year ("3 May", "May 2025"): "may" is mostly a verb.
-_MONTH_NAME = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.?"
+_MONTH_NAME = (
+    r"("
+    + "|".join(m.capitalize() for m in _MONTHS)
+    + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.?"
+)
 _MONTH_WORD = re.compile(r"(?<=\d )" + _MONTH_NAME + r"\b|\b" + _MONTH_NAME + r"(?= \d)")
 # Units, each with the spellings that mean the same in one language.
 _UNITS = {
@@ -125,13 +153,16 @@ def quantities(text: str) -> list[Quantity]:
             value *= _SCALES[scale.lower()]
         found.append(Quantity(match[0].strip(), value))
     for match in _CN_NUMERAL.finditer(text):
-        value = chinese_numeral_value(match[0])
-        if value is not None:
-            found.append(Quantity(match[0], value))
+        parsed = chinese_numeral_value(match[0])
+        if parsed is not None:
+            found.append(Quantity(match[0], parsed))
     for match in _EN_WORD_NUMBER.finditer(text):
         tens, unit, small, scale = match[1], match[2], match[3], match[4]
-        value = float(_EN_TENS[tens.lower()] + (_EN_SMALL[unit.lower()] if unit else 0)
-                      if tens else _EN_SMALL[small.lower()])
+        value = float(
+            _EN_TENS[tens.lower()] + (_EN_SMALL[unit.lower()] if unit else 0)
+            if tens
+            else _EN_SMALL[small.lower()]
+        )
         if scale:
             value *= _EN_SCALES[scale.lower()]
         if value == 1 and not scale:
@@ -146,8 +177,9 @@ def quantities(text: str) -> list[Quantity]:
 
 def units(text: str) -> Counter[str]:
     text = normalize(text)
-    return Counter({name: len(p.findall(text)) for name, p in _UNIT_PATTERNS.items()
-                    if p.search(text)})
+    return Counter(
+        {name: len(p.findall(text)) for name, p in _UNIT_PATTERNS.items() if p.search(text)}
+    )
 
 
 def entities(text: str) -> list[str]:

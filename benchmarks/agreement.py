@@ -1,0 +1,79 @@
+"""Scoring agreement with expert MQM ratings on the development data.
+
+Runs the real `transtutor score-batch` over the file and reports Kendall tau-b between its
+scores and the MQM scores, next to plain sacrebleu sentence chrF, BLEU and -TER on the same
+lines (and the adequacy metric alone, to show what the rubric checks add).
+
+    python benchmarks/agreement.py [--data ../shared/data/mqm-ted-zhen-dev.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from machine import DEV_DATA, describe
+from sacrebleu.metrics import BLEU, CHRF, TER
+from scipy.stats import kendalltau
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEV_DATA)
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"no development data at {args.data}", file=sys.stderr)
+        return 1
+    rows = [json.loads(line) for line in args.data.open(encoding="utf-8")]
+    mqm = [row["mqm"] for row in rows]
+    print(describe())
+    print(f"data: {args.data.name}, {len(rows)} lines")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "scored.jsonl"
+        started = time.perf_counter()
+        subprocess.run(
+            ["transtutor", "score-batch", "--input", str(args.data), "--output", str(output)],
+            check=True,
+        )
+        elapsed = time.perf_counter() - started
+        scored = [json.loads(line) for line in output.open(encoding="utf-8")]
+    by_id = {item["id"]: item for item in scored}
+    ours = [by_id[row["id"]]["score"] for row in rows]
+    adequacy = [by_id[row["id"]]["metrics"]["adequacy"] for row in rows]
+
+    chrf, bleu, ter = CHRF(), BLEU(effective_order=True), TER()
+    baselines = {
+        "sacrebleu chrF": [
+            chrf.sentence_score(r["candidate"], r["references"]).score for r in rows
+        ],
+        "sacrebleu BLEU": [
+            bleu.sentence_score(r["candidate"], r["references"]).score for r in rows
+        ],
+        "sacrebleu -TER": [
+            -ter.sentence_score(r["candidate"], r["references"]).score for r in rows
+        ],
+    }
+    print(f"\n{'scorer':<34}{'Kendall tau-b':>14}")
+    results = {name: kendalltau(values, mqm).statistic for name, values in baselines.items()}
+    results["adequacy (chrF+, beta 3) alone"] = kendalltau(adequacy, mqm).statistic
+    results["transtutor score (all checks)"] = kendalltau(ours, mqm).statistic
+    for name, tau in results.items():
+        print(f"{name:<34}{tau:>14.4f}")
+    best = max(v for k, v in results.items() if k.startswith("sacrebleu"))
+    ratio = results["transtutor score (all checks)"] / best
+    print(
+        f"\ntranstutor / best sacrebleu metric: {ratio:.3f}; "
+        f"score-batch took {elapsed:.1f} s for {len(rows)} lines "
+        f"({len(rows) / elapsed:.0f} lines/s including start-up)"
+    )
+    return 0 if results["transtutor score (all checks)"] >= best else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The real `transtutor` command line, run as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from transtutor.content.library import bundled_exercises
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(
+    *args: str, db: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRANSTUTOR_")}
+    if db is not None:
+        environment["TRANSTUTOR_DB"] = str(db)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "transtutor_bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_passes_on_the_bundled_course() -> None:
+    result = run("check", str(bundled_exercises()))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("✓") == 6
+
+
+def test_import_is_all_or_nothing(tmp_path: Path) -> None:
+    sets = tmp_path / "sets"
+    sets.mkdir()
+    shutil.copy(bundled_exercises() / "fintech-zh-en.yaml", sets)
+    (sets / "broken.yaml").write_text(
+        "id: broken\ntitle: B\nlanguage_pair: zh-en\n"
+        "outcomes: [LO1]\nexercises:\n  - id: b-1\n    source: 你好\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "t.db"
+    refused = run("import", str(sets), db=db)
+    assert refused.returncode == 1
+    assert "broken.yaml" in refused.stderr and "b-1" in refused.stderr
+    assert "nothing was imported" in refused.stderr
+    assert (
+        not db.exists()
+        or sqlite3.connect(db).execute("SELECT COUNT(*) FROM exercise_sets").fetchone()[0] == 0
+    )
+
+    (sets / "broken.yaml").unlink()
+    accepted = run("import", str(sets), db=db)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "fintech-zh-en v1: 11 exercises imported" in accepted.stdout
+    again = run("import", str(sets), db=db)
+    assert "unchanged" in again.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM exercises").fetchone()[0] == 11
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_score_batch_contract(tmp_path: Path) -> None:
+    items = [
+        {
+            "id": "good",
+            "source": "数字人民币试点已扩展到26个城市。",
+            "candidate": "The e-CNY pilot has been expanded to 26 cities.",
+            "references": ["The e-CNY pilot has been expanded to 26 cities."],
+            "glossary": {"数字人民币": "e-CNY"},
+        },
+        {
+            "id": "poor",
+            "source": "数字人民币试点已扩展到26个城市。",
+            "candidate": "Digital money test in some cities.",
+            "references": ["The e-CNY pilot has been expanded to 26 cities."],
+            "glossary": {"数字人民币": "e-CNY"},
+            "source_lang": "zh",
+            "target_lang": "en",
+        },
+        {
+            "id": "zh",
+            "source": "Solar power is cheap.",
+            "candidate": "太阳能发电很便宜。",
+            "references": ["太阳能发电很便宜。"],
+        },
+        {
+            "id": "spot",
+            "type": "error_spot",
+            "source": "请勿吸烟。",
+            "mt": "Please smoke.",
+            "candidate": "Please smoke",
+            "category": "Accuracy/Omission",
+            "severity": "critical",
+            "errors": [
+                {"span": "Please smoke", "category": "Accuracy/Omission", "severity": "critical"}
+            ],
+        },
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n{oops\n", encoding="utf-8"
+    )
+    output = tmp_path / "out.jsonl"
+    result = run("score-batch", "--input", str(source), "--output", str(output))
+    assert result.returncode == 1  # one bad line
+    assert "line 5: invalid JSON" in result.stderr
+    records = {r["id"]: r for r in map(json.loads, output.read_text(encoding="utf-8").splitlines())}
+    assert records["good"]["score"] >= 90
+    assert records["poor"]["score"] < 40
+    assert {"chrf", "bleu", "ter"} <= set(records["good"]["metrics"])
+    failing = {c["id"] for c in records["poor"]["checks"] if c["status"] != "pass"}
+    assert {"terminology", "numbers"} <= failing
+    assert records["zh"]["score"] >= 90
+    assert records["spot"]["score"] == 100
+    assert records[None]["error"].startswith("invalid JSON")
+
+
+def test_score_batch_unknown_rubric(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("", encoding="utf-8")
+    result = run(
+        "score-batch", "--input", str(source), "--output", str(tmp_path / "o"), "--rubric", "nope"
+    )
+    assert result.returncode == 2 and "unknown rubric 'nope'" in result.stderr
+
+
+def test_bad_setting_is_one_clear_line(tmp_path: Path) -> None:
+    result = run("check", str(bundled_exercises()), env={"TRANSTUTOR_TIMEZONE": "Mars/Olympus"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "configuration error: TRANSTUTOR_TIMEZONE: unknown time "
+        "zone 'Mars/Olympus' (e.g. Asia/Shanghai)"
+    )
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    help_text = run("--help").stdout
+    commands = re.search(r"\{([a-z,\-]+)\}", help_text)
+    assert commands, help_text
+    for command in commands[1].split(","):
+        assert f"transtutor {command}" in readme, command
