@@ -129,6 +129,52 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if errors else 0
 
 
+def _require_token(settings: Settings) -> None:
+    if settings.bot_token is None:
+        raise SettingsError("TRANSTUTOR_BOT_TOKEN: required for run and webhook "
+                            "(try `transtutor try` to chat without Telegram)")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Long polling."""
+    import asyncio
+
+    from transtutor_bot.app import build_app, configure_logging, run_polling
+
+    _require_token(settings)
+    configure_logging(settings)
+    app = build_app(settings)
+    try:
+        asyncio.run(run_polling(app))
+    finally:
+        app.close()
+    return 0
+
+
+def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
+    from transtutor_bot.app import build_app, configure_logging, run_webhook
+
+    _require_token(settings)
+    if not settings.webhook_url:
+        raise SettingsError("TRANSTUTOR_WEBHOOK_URL: required for webhook mode "
+                            "(the public https address Telegram posts to)")
+    configure_logging(settings)
+    app = build_app(settings)
+    try:
+        run_webhook(app)
+    finally:
+        app.close()
+    return 0
+
+
+def cmd_try(args: argparse.Namespace, settings: Settings) -> int:
+    from transtutor_bot.terminal import run_terminal
+
+    settings = settings.model_copy(update={"db": args.db})
+    run_terminal(settings, args.lang, args.name)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transtutor",
@@ -149,6 +195,19 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--output", required=True, type=Path, help="JSONL output")
     batch.add_argument("--rubric", help="rubric id (default: by language pair)")
     batch.set_defaults(handler=cmd_score_batch)
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run.set_defaults(handler=cmd_run)
+
+    webhook = commands.add_parser("webhook", help="run the Telegram bot as a webhook server")
+    webhook.set_defaults(handler=cmd_webhook)
+
+    try_ = commands.add_parser("try", help="chat with the bot in this terminal (no token needed)")
+    try_.add_argument("--lang", choices=["en", "zh"], default="en", help="interface language")
+    try_.add_argument("--name", default="Learner", help="your name in the chat")
+    try_.add_argument("--db", type=Path, default=Path(":memory:"),
+                      help="database file (default: in memory, forgotten on exit)")
+    try_.set_defaults(handler=cmd_try)
     return parser
 
 

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     instructors: Annotated[list[int], NoDecode] = Field(default_factory=list)
     coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
+    webhook_url: str | None = None  # public https base URL Telegram posts to
+    webhook_path: str = "/telegram"
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = "INFO"
 
     @field_validator("admins", "instructors", "coordinators", mode="before")
     @classmethod
@@ -58,6 +64,23 @@ class Settings(BaseSettings):
     def _directory(cls, value: Path) -> Path:
         if not value.is_dir():
             raise ValueError(f"{value} is not a directory")
+        return value
+
+    @field_validator("telegram_api", "webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            left, sep, right = value.get_secret_value().partition(":")
+            if not (sep and left.isdigit() and right):
+                # Never echo the value: it may be a real token with a typo.
+                raise ValueError("does not look like a bot token (digits:letters)")
         return value
 
     @property

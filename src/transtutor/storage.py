@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from transtutor.content.models import Course, ExerciseSet
+from transtutor.mastery import OutcomeMastery
 
 
 def utcnow() -> datetime:
@@ -106,7 +107,56 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Practice state: recency-weighted mastery sums, the open exercise, skips."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE mastery ADD COLUMN evidence_sum REAL NOT NULL DEFAULT 0;
+        ALTER TABLE mastery ADD COLUMN evidence_weight REAL NOT NULL DEFAULT 0;
+        CREATE TABLE sessions (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id), token INTEGER NOT NULL,
+            set_id TEXT NOT NULL, set_version INTEGER NOT NULL, exercise_id TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT '{}', opened_at TEXT NOT NULL);
+        CREATE TABLE skips (
+            user_id INTEGER NOT NULL REFERENCES users(id), set_id TEXT NOT NULL,
+            exercise_id TEXT NOT NULL, skipped_at TEXT NOT NULL);
+        CREATE INDEX skips_user ON skips(user_id, skipped_at);
+        CREATE INDEX attempts_exercise ON attempts(user_id, set_id, exercise_id)
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    name: str
+    language: str
+    role: str
+    cohort_id: int | None
+    created: bool = False  # True when this call registered the user
+
+
+@dataclass(frozen=True)
+class OpenExercise:
+    """The exercise a learner is answering; `token` changes with every new exercise."""
+
+    token: int
+    set_id: str
+    set_version: int
+    exercise_id: str
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PastAttempt:
+    set_id: str
+    exercise_id: str
+    score: float
+    at: str
 
 
 @dataclass(frozen=True)
@@ -289,3 +339,199 @@ class Storage:
 
     def count(self, table: str) -> int:
         return self.db.table(table).count
+
+    # -- learners ----------------------------------------------------------------------------
+
+    def touch_user(
+        self, user_id: int, name: str, language: str, now: datetime, role: str = "student"
+    ) -> UserRecord:
+        """Register a new user (with the given language and role) or note that they were seen."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT name, language, role, cohort_id FROM users WHERE id = ?", [user_id]
+            ).fetchone()
+            if row is None:
+                self.db.execute(
+                    "INSERT INTO users (id, name, language, role, created_at, last_seen_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [user_id, name, language, role, _iso(now), _iso(now)],
+                )
+                return UserRecord(user_id, name, language, role, None, created=True)
+            self.db.execute(
+                "UPDATE users SET name = ?, last_seen_at = ? WHERE id = ?",
+                [name, _iso(now), user_id],
+            )
+        return UserRecord(user_id, name, row[1] or language, row[2], row[3])
+
+    def set_language(self, user_id: int, language: str) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
+
+    def set_role(self, user_id: int, role: str) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+
+    def cohort_by_code(self, code: str) -> tuple[int, str] | None:
+        row = self.db.execute("SELECT id, name FROM cohorts WHERE code = ?", [code]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def create_cohort(self, name: str, code: str, created_by: int | None, now: datetime) -> int:
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO cohorts (name, code, created_by, created_at) VALUES (?, ?, ?, ?)",
+                [name, code, created_by, _iso(now)],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def join_cohort(self, user_id: int, cohort_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE users SET cohort_id = ? WHERE id = ?", [cohort_id, user_id])
+
+    # -- practice ----------------------------------------------------------------------------
+
+    def open_exercise(
+        self, user_id: int, set_id: str, set_version: int, exercise_id: str, now: datetime
+    ) -> OpenExercise:
+        """Make this the learner's open exercise (replacing any other)."""
+        with self.db.atomic():
+            previous = self.db.execute(
+                "SELECT token FROM sessions WHERE user_id = ?", [user_id]
+            ).fetchone()
+            token = (previous[0] + 1) if previous else 1
+            self.db.execute(
+                "INSERT OR REPLACE INTO sessions (user_id, token, set_id, set_version, "
+                "exercise_id, state, opened_at) VALUES (?, ?, ?, ?, ?, '{}', ?)",
+                [user_id, token, set_id, set_version, exercise_id, _iso(now)],
+            )
+        return OpenExercise(token, set_id, set_version, exercise_id, {})
+
+    def open_exercise_of(self, user_id: int) -> OpenExercise | None:
+        row = self.db.execute(
+            "SELECT token, set_id, set_version, exercise_id, state FROM sessions "
+            "WHERE user_id = ? AND exercise_id != ''",
+            [user_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return OpenExercise(row[0], row[1], row[2], row[3], json.loads(row[4]))
+
+    def save_state(self, user_id: int, token: int, state: dict[str, Any]) -> bool:
+        """Store the step state of the open exercise; False if that exercise is no longer open."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE sessions SET state = ? WHERE user_id = ? AND token = ? "
+                "AND exercise_id != ''",
+                [_json(state), user_id, token],
+            )
+        return cursor.rowcount == 1
+
+    def _close(self, user_id: int, token: int) -> bool:
+        # The row stays (with no exercise) so the next token keeps counting up.
+        cursor = self.db.execute(
+            "UPDATE sessions SET exercise_id = '', state = '{}' "
+            "WHERE user_id = ? AND token = ? AND exercise_id != ''",
+            [user_id, token],
+        )
+        return cursor.rowcount == 1
+
+    def skip_exercise(self, user_id: int, token: int, now: datetime) -> bool:
+        with self.db.atomic():
+            current = self.open_exercise_of(user_id)
+            if current is None or current.token != token or not self._close(user_id, token):
+                return False
+            self.db.execute(
+                "INSERT INTO skips (user_id, set_id, exercise_id, skipped_at) VALUES (?, ?, ?, ?)",
+                [user_id, current.set_id, current.exercise_id, _iso(now)],
+            )
+        return True
+
+    def record_attempt(
+        self,
+        user_id: int,
+        opened: OpenExercise,
+        exercise_type: str,
+        answer: str,
+        score: float,
+        result: dict[str, Any],
+        evidence: dict[str, float],
+        now: datetime,
+        update_id: int | None = None,
+    ) -> dict[str, OutcomeMastery] | None:
+        """Store a graded attempt and its mastery update in one transaction, closing the
+        exercise. Returns the updated mastery, or None if that exercise was no longer open
+        (answered already, skipped or replaced), in which case nothing is written."""
+        with self.db.atomic():
+            if not self._close(user_id, opened.token):
+                return None
+            self.db.execute(
+                "INSERT INTO attempts (user_id, set_id, set_version, exercise_id, type, answer, "
+                "score, result, created_at, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    user_id,
+                    opened.set_id,
+                    opened.set_version,
+                    opened.exercise_id,
+                    exercise_type,
+                    answer,
+                    score,
+                    _json(result),
+                    _iso(now),
+                    update_id,
+                ],
+            )
+            current = self.mastery(user_id)
+            updated = {}
+            for outcome, value in evidence.items():
+                record = current.get(outcome, OutcomeMastery(outcome, 0.0, 0)).updated(value)
+                updated[outcome] = record
+                self.db.execute(
+                    "INSERT OR REPLACE INTO mastery (user_id, outcome_id, value, attempts, "
+                    "updated_at, evidence_sum, evidence_weight) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        user_id,
+                        outcome,
+                        record.value,
+                        record.attempts,
+                        _iso(now),
+                        record.evidence_sum,
+                        record.evidence_weight,
+                    ],
+                )
+        return {**current, **updated}
+
+    def mastery(self, user_id: int) -> dict[str, OutcomeMastery]:
+        rows = self.db.execute(
+            "SELECT outcome_id, value, attempts, evidence_sum, evidence_weight FROM mastery "
+            "WHERE user_id = ?",
+            [user_id],
+        ).fetchall()
+        return {r[0]: OutcomeMastery(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+
+    def attempts_of(self, user_id: int) -> list[PastAttempt]:
+        rows = self.db.execute(
+            "SELECT set_id, exercise_id, score, created_at FROM attempts WHERE user_id = ? "
+            "ORDER BY id",
+            [user_id],
+        ).fetchall()
+        return [PastAttempt(*r) for r in rows]
+
+    def recent_skips(self, user_id: int, since: datetime) -> set[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT set_id, exercise_id FROM skips WHERE user_id = ? AND skipped_at >= ?",
+            [user_id, _iso(since)],
+        ).fetchall()
+        return {(r[0], r[1]) for r in rows}
+
+    def active_sets(self) -> list[tuple[ExerciseSet, int]]:
+        """The latest version of every set that is not retired, with its version."""
+        rows = self.db.execute(
+            "SELECT data, version FROM exercise_sets s WHERE retired = 0 AND version = "
+            "(SELECT MAX(version) FROM exercise_sets WHERE id = s.id) ORDER BY id"
+        ).fetchall()
+        return [(ExerciseSet.model_validate_json(r[0]), r[1]) for r in rows]
+
+    def course(self) -> Course | None:
+        row = self.db.execute(
+            "SELECT data FROM courses ORDER BY updated_at DESC LIMIT 1"
+        ).fetchone()
+        return Course.model_validate_json(row[0]) if row else None

@@ -19,6 +19,7 @@ from transtutor.content.importer import (
 from transtutor.content.models import Course, ExerciseSet, Rubric
 from transtutor.content.readers import SET_FORMATS
 from transtutor.errors import ImportRejected, Problem
+from transtutor.storage import ImportReceipt, Storage
 
 COURSE_FILE = "course.yaml"
 BUNDLED_ROOT = Path(__file__).resolve().parents[3]
@@ -92,3 +93,9 @@ def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
     if problems:
         raise ImportRejected(problems)
     return library
+
+
+def install(storage: Storage, library: Library) -> list[ImportReceipt]:
+    """Write the course and every set into storage (a set that did not change stays as is)."""
+    storage.save_course(library.course)
+    return [storage.import_set(s, source_file=f"{s.id}") for s in library.sets.values()]

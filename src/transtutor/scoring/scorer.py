@@ -210,11 +210,12 @@ def _evidence(
     score: float, outcomes: list[str], criteria: list[CriterionResult]
 ) -> dict[str, float]:
     """Per outcome 0..1: the overall score for the exercise's outcomes, each criterion's value
-    for the outcomes the rubric ties it to; averaged where both speak."""
+    (at most score/100) for the outcomes the rubric ties it to; averaged where both speak."""
     collected: dict[str, list[float]] = defaultdict(list)
     for outcome in outcomes:
         collected[outcome].append(score / 100)
     for criterion in criteria:
         for outcome in criterion.outcomes:
-            collected[outcome].append(criterion.value)
+            # Passing a check in a poor answer is no evidence of skill: cap it by the score.
+            collected[outcome].append(min(criterion.value, score / 100))
     return {o: round(sum(v) / len(v), 3) for o, v in collected.items()}

@@ -1,0 +1,132 @@
+"""The composition root: settings -> content -> storage -> services -> dispatcher.
+
+Everything is built here, once, and handed to handlers through the dispatcher's workflow data
+(handlers name what they need as parameters: `practice: Practice`, `runner: Runner`, ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from transtutor.content.library import Library, install, load_library
+from transtutor.practice import Practice
+from transtutor.runtime import Runner
+from transtutor.scoring.scorer import Scorer
+from transtutor_bot.commands import install_menus
+from transtutor_bot.config import Settings
+from transtutor_bot.handlers import common, fallback, student
+from transtutor_bot.identity import Identity, Roles
+from transtutor_bot import errors
+
+log = logging.getLogger("transtutor")
+OFFLINE_TOKEN = "1:offline"
+
+
+class RedactToken(logging.Filter):
+    """Safety net: whatever a library logs, the bot token never reaches the log."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if settings.bot_token is not None:
+        redact = RedactToken(settings.bot_token.get_secret_value())
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redact)
+
+
+@dataclass
+class App:
+    settings: Settings
+    library: Library
+    runner: Runner
+    practice: Practice
+    roles: Roles
+    bot: Bot
+    dispatcher: Dispatcher
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+def build_dispatcher(practice: Practice, roles: Roles, library: Library, runner: Runner) -> Dispatcher:
+    dispatcher = Dispatcher(practice=practice, roles=roles, course=library.course, runner=runner)
+    dispatcher.update.outer_middleware(Identity(practice, roles))
+    dispatcher.include_routers(errors.router(), common.router(), student.router(), fallback.router())
+    return dispatcher
+
+
+def build_app(settings: Settings, session: BaseSession | None = None) -> App:
+    """Build everything; `session` replaces the HTTP session (offline use and tests)."""
+    library = load_library(settings.exercises, settings.rubrics)
+    runner = Runner(settings.db)
+    receipts = runner.db_sync(install, library)
+    log.info("course %s: %d sets (%d new versions)", library.course.id, len(receipts),
+             sum(not r.unchanged for r in receipts))
+    practice = Practice(runner, Scorer(library.rubrics), library.course)
+    roles = Roles(settings)
+    if session is None:
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(settings.telegram_api)
+            if settings.telegram_api else TelegramAPIServer.from_base("https://api.telegram.org")
+        )
+    token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
+    bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    dispatcher = build_dispatcher(practice, roles, library, runner)
+
+    async def on_startup(bot: Bot) -> None:
+        await install_menus(bot, roles.privileged_ids)
+
+    dispatcher.startup.register(on_startup)
+    return App(settings, library, runner, practice, roles, bot, dispatcher)
+
+
+async def run_polling(app: App) -> None:
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    me = await app.bot.get_me()
+    log.info("polling as @%s", me.username)
+    try:
+        await app.dispatcher.start_polling(app.bot, polling_timeout=20)
+    finally:
+        await app.bot.session.close()
+
+
+def run_webhook(app: App) -> None:
+    from aiohttp import web
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    settings = app.settings
+    secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
+              else secrets.token_urlsafe(32))
+
+    async def register(bot: Bot) -> None:
+        await bot.set_webhook(f"{settings.webhook_url}{settings.webhook_path}",
+                              secret_token=secret, drop_pending_updates=False)
+
+    app.dispatcher.startup.register(register)
+    web_app = web.Application()
+    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(
+        web_app, path=settings.webhook_path)
+    setup_application(web_app, app.dispatcher, bot=app.bot)
+    web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port, print=None)

@@ -1,0 +1,33 @@
+"""The /progress chart (matplotlib, headless). Called off the event loop."""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.figure import Figure
+
+from transtutor.practice import Progress
+
+
+def progress_chart(progress: Progress, title: str) -> bytes:
+    """A horizontal bar per outcome with the mastery threshold; PNG bytes.
+
+    Uses Figure directly, not pyplot, so charts can be drawn from worker threads. Labels are
+    outcome ids and numbers only, so no CJK font is needed on the server.
+    """
+    labels = [row.outcome for row in progress.outcomes][::-1]
+    values = [100 * row.value for row in progress.outcomes][::-1]
+    colours = ["#2e7d32" if row.mastered else "#1f77b4" for row in progress.outcomes][::-1]
+    figure = Figure(figsize=(6, 0.5 * len(labels) + 1.2), dpi=120)
+    axes = figure.subplots()
+    axes.barh(labels, values, color=colours)
+    axes.axvline(100 * progress.threshold, color="#c62828", linestyle="--", linewidth=1)
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("%")
+    axes.set_title(title)
+    for y, value in enumerate(values):
+        axes.text(min(value + 1, 92), y, f"{value:.0f}%", va="center", fontsize=9)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

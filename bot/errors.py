@@ -1,0 +1,49 @@
+"""The one place where domain errors become messages in the user's language."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+
+from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep, UnknownCode
+from transtutor_bot.i18n import Translator
+from transtutor_bot.render import quote
+
+log = logging.getLogger(__name__)
+
+
+def message_for(exception: Exception, t: Translator) -> str | None:
+    if isinstance(exception, AnswerRejected):
+        return t(f"reject.{exception.reason}", **exception.params)
+    if isinstance(exception, NoOpenExercise):
+        return t("reject.no_exercise")
+    if isinstance(exception, StaleStep):
+        return t("reject.stale")
+    if isinstance(exception, NoExercises):
+        return t("exercise.none")
+    if isinstance(exception, UnknownCode):
+        return t("start.bad_code", code=quote(str(exception)[:64]))
+    return None
+
+
+async def on_error(event: ErrorEvent, t: Translator | None = None) -> None:
+    t = t or Translator("en")
+    text = message_for(event.exception, t)
+    if text is None:
+        # Unexpected: log the type and where, never the user's text.
+        log.error("update %s failed: %r", event.update.update_id, type(event.exception).__name__,
+                  exc_info=event.exception)
+        text = t("error.internal")
+    update = event.update
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+    elif update.message is not None:
+        await update.message.answer(text)
+
+
+def router() -> Router:
+    r = Router(name="errors")
+    r.errors.register(on_error)
+    return r

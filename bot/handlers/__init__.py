@@ -1,0 +1,1 @@
+"""Routers, one module per feature; each exposes `router()` building a fresh Router."""

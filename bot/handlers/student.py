@@ -1,0 +1,122 @@
+"""The practice loop: /next, answers, error spotting, /hint, /skip, /progress."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+
+from transtutor.content.models import ERROR_CATEGORIES, ExerciseType
+from transtutor.practice import Practice
+from transtutor.runtime import Runner
+from transtutor.storage import UserRecord
+from transtutor_bot import keyboards, render
+from transtutor_bot.charts import progress_chart
+from transtutor_bot.i18n import Translator
+
+
+async def reply(message: Message, text: str, **kwargs: object) -> None:
+    parts = render.split_message(text)
+    for part in parts[:-1]:
+        await message.answer(part)
+    await message.answer(parts[-1], **kwargs)  # type: ignore[arg-type]
+
+
+async def next_exercise(message: Message, me: UserRecord, t: Translator, practice: Practice) -> None:
+    assignment = await practice.next_exercise(me.id)
+    await reply(message, render.exercise_text(t, assignment))
+
+
+async def hint(message: Message, me: UserRecord, t: Translator, practice: Practice) -> None:
+    assignment = await practice.current(me.id)
+    await message.answer(render.hint_text(t, assignment))
+
+
+async def skip(message: Message, me: UserRecord, t: Translator, practice: Practice) -> None:
+    skipped = await practice.skip(me.id)
+    await message.answer(t("skip.done", id=skipped.exercise.id))
+
+
+async def progress(
+    message: Message, command: CommandObject, me: UserRecord, t: Translator,
+    practice: Practice, runner: Runner,
+) -> None:
+    summary = await practice.progress(me.id)
+    await message.answer(render.progress_text(t, summary))
+    if (command.args or "").strip().lower() in ("chart", "图表", "图"):
+        png = await runner.cpu(progress_chart, summary, t("progress.chart_title"))
+        await message.answer_photo(BufferedInputFile(png, "progress.png"),
+                                   caption=t("progress.chart_caption"))
+
+
+async def answer(
+    message: Message, bot: Bot, event_update: Update, me: UserRecord, t: Translator,
+    practice: Practice,
+) -> None:
+    assignment = await practice.current(me.id)
+    if assignment.exercise.type is ExerciseType.error_spot:
+        _, mark = await practice.mark(me.id, message.text or "")
+        await message.answer(t("spot.category", words=render.quote(mark.span)),
+                             reply_markup=keyboards.categories(t, assignment.token))
+        return
+    await bot.send_chat_action(message.chat.id, "typing")
+    feedback = await practice.submit(me.id, message.text or "", event_update.update_id)
+    await reply(message, render.feedback_text(t, feedback))
+
+
+async def spot_category(
+    query: CallbackQuery, callback_data: keyboards.SpotCategory, me: UserRecord, t: Translator,
+    practice: Practice,
+) -> None:
+    index = callback_data.index
+    category = ERROR_CATEGORIES[index] if 0 <= index < len(ERROR_CATEGORIES) else "?"
+    assignment = await practice.classify(me.id, callback_data.token, category=category)
+    await query.answer()
+    words = render.quote(assignment.marks[-1].span)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            t("spot.severity", words=words, category=t(f"category.{category}")),
+            reply_markup=keyboards.severities(t, callback_data.token),
+        )
+
+
+async def spot_severity(
+    query: CallbackQuery, callback_data: keyboards.SpotSeverity, me: UserRecord, t: Translator,
+    practice: Practice,
+) -> None:
+    assignment = await practice.classify(me.id, callback_data.token, severity=callback_data.severity)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            t("spot.more", marks=render.marks_text(t, assignment.marks)),
+            reply_markup=keyboards.more_or_finish(t, callback_data.token),
+        )
+
+
+async def spot_more(
+    query: CallbackQuery, callback_data: keyboards.SpotMore, event_update: Update,
+    me: UserRecord, t: Translator, practice: Practice,
+) -> None:
+    if not callback_data.finish:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(t("spot.ask_more"))
+        return
+    feedback = await practice.finish_marking(me.id, callback_data.token, event_update.update_id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await reply(query.message, render.feedback_text(t, feedback))
+
+
+def router() -> Router:
+    r = Router(name="student")
+    r.message.register(next_exercise, Command("next"))
+    r.message.register(hint, Command("hint"))
+    r.message.register(skip, Command("skip"))
+    r.message.register(progress, Command("progress"))
+    r.message.register(answer, F.text, ~F.text.startswith("/"))
+    r.callback_query.register(spot_category, keyboards.SpotCategory.filter())
+    r.callback_query.register(spot_severity, keyboards.SpotSeverity.filter())
+    r.callback_query.register(spot_more, keyboards.SpotMore.filter())
+    return r

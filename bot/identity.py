@@ -1,0 +1,62 @@
+"""Who is writing: the user's record, role and language, handed to every handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+
+from transtutor.practice import Practice
+from transtutor_bot.config import Settings
+from transtutor_bot.i18n import Translator, language_of
+
+ROLES = ("student", "instructor", "coordinator", "admin")
+
+
+class Roles:
+    """Roles bootstrapped from configuration win over what the database says."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._configured: dict[int, str] = {}
+        for role, ids in (("coordinator", settings.coordinators),
+                          ("instructor", settings.instructors), ("admin", settings.admins)):
+            for user_id in ids:
+                self._configured[user_id] = role  # later, stronger roles win
+
+    def configured(self, user_id: int) -> str | None:
+        return self._configured.get(user_id)
+
+    @property
+    def privileged_ids(self) -> dict[int, str]:
+        return dict(self._configured)
+
+
+class Identity(BaseMiddleware):
+    """Outer update middleware: registers the user and injects `me` and `t`."""
+
+    def __init__(self, practice: Practice, roles: Roles) -> None:
+        self.practice = practice
+        self.roles = roles
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            return await handler(event, data)
+        configured = self.roles.configured(user.id)
+        me = await self.practice.meet(
+            user.id, user.full_name, language_of(user.language_code), configured or "student"
+        )
+        if configured and me.role != configured:
+            await self.practice.set_role(user.id, configured)
+            me = replace(me, role=configured)
+        data["me"] = me
+        data["t"] = Translator(me.language)
+        return await handler(event, data)

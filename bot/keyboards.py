@@ -1,0 +1,61 @@
+"""Inline keyboards and their typed callback data."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from transtutor.content.models import ERROR_CATEGORIES, SEVERITIES
+from transtutor_bot.i18n import LANGUAGES, Translator
+
+
+class SpotCategory(CallbackData, prefix="cat"):
+    token: int
+    index: int  # position in ERROR_CATEGORIES
+
+
+class SpotSeverity(CallbackData, prefix="sev"):
+    token: int
+    severity: str
+
+
+class SpotMore(CallbackData, prefix="more"):
+    token: int
+    finish: bool
+
+
+class Language(CallbackData, prefix="lang"):
+    code: str
+
+
+def categories(t: Translator, token: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for index, category in enumerate(ERROR_CATEGORIES):
+        builder.button(text=t(f"category.{category}"), callback_data=SpotCategory(token=token, index=index))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def severities(t: Translator, token: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for severity in SEVERITIES:
+        builder.button(text=t(f"severity.{severity}"), callback_data=SpotSeverity(token=token, severity=severity))
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def more_or_finish(t: Translator, token: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("spot.another"), callback_data=SpotMore(token=token, finish=False))
+    builder.button(text=t("spot.done"), callback_data=SpotMore(token=token, finish=True))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def languages() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    names = {"en": "English", "zh": "中文"}
+    for code in LANGUAGES:
+        builder.button(text=names[code], callback_data=Language(code=code))
+    return builder.as_markup()

@@ -1,0 +1,70 @@
+"""A Bot API session that talks to no server: for `transtutor try` and handler tests.
+
+Every request is recorded (and handed to `listener`); sends return a plausible Message so the
+real dispatcher, handlers and keyboards run unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, Message, User
+
+BOT_USER = User(id=42, is_bot=True, first_name="transtutor", username="transtutor_bot")
+
+
+class OfflineSession(BaseSession):
+    def __init__(self, listener: Callable[[TelegramMethod[Any]], None] | None = None) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.listener = listener
+        self._ids = itertools.count(1)
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        if self.listener is not None:
+            self.listener(method)
+        return self._result(method)  # type: ignore[no-any-return]
+
+    def _result(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage | SendPhoto | SendDocument | EditMessageText
+                      | EditMessageReplyMarkup):
+            chat_id = int(getattr(method, "chat_id", 0) or 0)
+            return Message(
+                message_id=getattr(method, "message_id", None) or next(self._ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=chat_id, type="private"),
+                from_user=BOT_USER,
+                text=getattr(method, "text", None),
+                caption=getattr(method, "caption", None),
+                reply_markup=getattr(method, "reply_markup", None),
+            )
+        return True
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
+        chunk_size: int = 65536, raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""

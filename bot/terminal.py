@@ -1,0 +1,121 @@
+"""`transtutor try`: the real dispatcher and handlers, chatting in a terminal instead of Telegram.
+
+Type what you would send in Telegram (/next, an answer, /progress ...). When a message has
+buttons they are numbered: type the number to press one. Ctrl-D or /quit ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+
+from transtutor_bot.app import App, build_app
+from transtutor_bot.config import Settings
+from transtutor_bot.offline import BOT_USER, OfflineSession
+
+TAG = re.compile(r"</?(b|i|u|code|pre)>")
+
+
+class Terminal:
+    def __init__(self, settings: Settings, language: str, name: str, out: Any = sys.stdout) -> None:
+        self.out = out
+        self.bold = out.isatty()
+        self.session = OfflineSession(listener=self.show)
+        self.app: App = build_app(settings, session=self.session)
+        self.user = User(id=1, is_bot=False, first_name=name, language_code=language)
+        self.chat = Chat(id=1, type="private")
+        self.buttons: list[tuple[str, str, int]] = []  # text, callback data, message id
+        self.ids = itertools.count(1)
+        self.photos = itertools.count(1)
+
+    def write(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def plain(self, text: str) -> str:
+        if self.bold:
+            text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
+        return html.unescape(TAG.sub("", text))
+
+    def show(self, method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendMessage | EditMessageText):
+            self.write("\n" + self.plain(method.text))
+            self.keyboard(method.reply_markup, getattr(method, "message_id", None))
+        elif isinstance(method, EditMessageReplyMarkup):
+            self.keyboard(method.reply_markup, method.message_id)
+        elif isinstance(method, SendPhoto):
+            path = Path(f"transtutor-chart-{next(self.photos)}.png")
+            data = getattr(method.photo, "data", b"")
+            path.write_bytes(data)
+            self.write(f"\n[picture saved to {path.resolve()}] {self.plain(method.caption or '')}")
+        elif isinstance(method, AnswerCallbackQuery) and method.text:
+            self.write(f"\n({self.plain(method.text)})")
+
+    def keyboard(self, markup: Any, message_id: int | None) -> None:
+        self.buttons = []
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return
+        labels = []
+        for row in markup.inline_keyboard:
+            for button in row:
+                self.buttons.append((button.text, button.callback_data or "", message_id or 0))
+                labels.append(f"[{len(self.buttons)}] {button.text}")
+        self.write("   ".join(labels))
+
+    def update_for(self, line: str) -> Update:
+        now = datetime.now(UTC)
+        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+            text, data, message_id = self.buttons[int(line) - 1]
+            self.write(f"> {text}")
+            message = Message(message_id=message_id, date=now, chat=self.chat, from_user=BOT_USER,
+                              text=text)
+            query = CallbackQuery(id=str(next(self.ids)), from_user=self.user,
+                                  chat_instance="try", data=data, message=message)
+            return Update(update_id=next(self.ids), callback_query=query)
+        message = Message(message_id=next(self.ids), date=now, chat=self.chat,
+                          from_user=self.user, text=line)
+        return Update(update_id=next(self.ids), message=message)
+
+    async def run(self, lines: Any) -> None:
+        dispatcher, bot = self.app.dispatcher, self.app.bot
+        await dispatcher.emit_startup(bot=bot)
+        self.write("transtutor try — type /next to start, /help for commands, Ctrl-D to quit.")
+        try:
+            await dispatcher.feed_update(bot, self.update_for("/start"))
+            loop = asyncio.get_running_loop()
+            while True:
+                line = await loop.run_in_executor(None, lines.readline)
+                if not line or line.strip() in ("/quit", "/exit"):
+                    break
+                if line.strip():
+                    await dispatcher.feed_update(bot, self.update_for(line.strip()))
+        finally:
+            await dispatcher.emit_shutdown(bot=bot)
+            self.app.close()
+
+
+def run_terminal(settings: Settings, language: str, name: str) -> None:
+    terminal = Terminal(settings, language, name)
+    asyncio.run(terminal.run(sys.stdin))

@@ -1,0 +1,366 @@
+"""The student practice loop: exercises, answers, feedback, mastery and progress.
+
+The channel (Telegram, the terminal of `transtutor try`, tests) calls these use cases and turns
+their results and errors into messages; nothing here knows how messages look.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from transtutor.content.models import (
+    ERROR_CATEGORIES,
+    SEVERITIES,
+    Course,
+    Exercise,
+    ExerciseSet,
+    ExerciseType,
+)
+from transtutor.errors import TranstutorError
+from transtutor.mastery import OutcomeMastery, empty
+from transtutor.runtime import Runner
+from transtutor.scoring.checks import ErrorMark, span_of
+from transtutor.scoring.scorer import Scorer, ScoreResult
+from transtutor.selection import choose
+from transtutor.storage import OpenExercise, Storage, UserRecord, utcnow
+
+MIN_ANSWER_LIMIT = 1000
+MAX_ANSWER_LIMIT = 4000
+MAX_MARKS = 5
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+class NoOpenExercise(TranstutorError):
+    pass
+
+
+class NoExercises(TranstutorError):
+    pass
+
+
+class StaleStep(TranstutorError):
+    """A button or step belongs to an exercise that is no longer open."""
+
+
+class AnswerRejected(TranstutorError):
+    """An answer the scorer should not see; `reason` names the message to show."""
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        self.reason = reason
+        self.params = params
+        super().__init__(reason)
+
+
+class UnknownCode(TranstutorError):
+    pass
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An open exercise, with what the channel needs to show it."""
+
+    token: int
+    exercise_set: ExerciseSet
+    version: int
+    exercise: Exercise
+    outcome: str = ""
+    review: bool = False
+    marks: list[ErrorMark] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    assignment: Assignment
+    result: ScoreResult
+    mastery_before: dict[str, float]
+    mastery_after: dict[str, float]
+
+
+@dataclass(frozen=True)
+class OutcomeProgress:
+    outcome: str
+    title: dict[str, str]
+    value: float
+    attempts: int
+    mastered: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    outcomes: list[OutcomeProgress]
+    attempts: int
+    next_outcome: str | None
+    threshold: float
+    min_attempts: int
+
+    @property
+    def all_mastered(self) -> bool:
+        return all(o.mastered for o in self.outcomes)
+
+
+def clean_answer(text: str) -> str:
+    """Drop invisible and control characters (keeping line breaks); trim."""
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.strip()
+
+
+def has_words(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def answer_limit(exercise: Exercise) -> int:
+    longest = max(len(t) for t in [exercise.source, exercise.mt or "", *exercise.references])
+    return max(MIN_ANSWER_LIMIT, min(MAX_ANSWER_LIMIT, 3 * longest))
+
+
+class Practice:
+    """Use cases of a student's practice. Storage runs on the runner's storage thread."""
+
+    def __init__(
+        self,
+        runner: Runner,
+        scorer: Scorer,
+        course: Course,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.runner = runner
+        self.scorer = scorer
+        self.course = course
+        self.clock = clock
+        self._sets: dict[tuple[str, int], ExerciseSet] = {}
+
+    # -- users -------------------------------------------------------------------------------
+
+    async def meet(
+        self, user_id: int, name: str, language: str, role: str = "student"
+    ) -> UserRecord:
+        return await self.runner.db(Storage.touch_user, user_id, name, language, self.clock(), role)
+
+    async def set_role(self, user_id: int, role: str) -> None:
+        await self.runner.db(Storage.set_role, user_id, role)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self.runner.db(Storage.set_language, user_id, language)
+
+    async def join(self, user_id: int, code: str) -> str:
+        cohort = await self.runner.db(Storage.cohort_by_code, code)
+        if cohort is None:
+            raise UnknownCode(code)
+        await self.runner.db(Storage.join_cohort, user_id, cohort[0])
+        return cohort[1]
+
+    # -- exercises ---------------------------------------------------------------------------
+
+    async def _set(self, set_id: str, version: int) -> ExerciseSet:
+        key = (set_id, version)
+        if key not in self._sets:
+            loaded = await self.runner.db(Storage.exercise_set, set_id, version)
+            if loaded is None:
+                raise NoOpenExercise(set_id)
+            self._sets[key] = loaded
+        return self._sets[key]
+
+    async def _assignment(self, opened: OpenExercise) -> Assignment:
+        exercise_set = await self._set(opened.set_id, opened.set_version)
+        exercise = next((e for e in exercise_set.exercises if e.id == opened.exercise_id), None)
+        if exercise is None:
+            raise NoOpenExercise(opened.exercise_id)
+        marks = [ErrorMark(**m) for m in opened.state.get("marks", [])]
+        return Assignment(opened.token, exercise_set, opened.set_version, exercise, marks=marks)
+
+    async def current(self, user_id: int) -> Assignment:
+        opened = await self.runner.db(Storage.open_exercise_of, user_id)
+        if opened is None:
+            raise NoOpenExercise(str(user_id))
+        return await self._assignment(opened)
+
+    async def next_exercise(self, user_id: int) -> Assignment:
+        now = self.clock()
+        sets = await self.runner.db(Storage.active_sets)
+        for exercise_set, version in sets:
+            self._sets.setdefault((exercise_set.id, version), exercise_set)
+        mastery = await self.runner.db(Storage.mastery, user_id)
+        history = await self.runner.db(Storage.attempts_of, user_id)
+        skipped = await self.runner.db(Storage.recent_skips, user_id, now - timedelta(days=1))
+        pick = choose(user_id, self.course, sets, mastery, history, skipped, now)
+        if pick is None:
+            raise NoExercises()
+        opened = await self.runner.db(
+            Storage.open_exercise,
+            user_id,
+            pick.exercise_set.id,
+            pick.version,
+            pick.exercise.id,
+            now,
+        )
+        return Assignment(
+            opened.token, pick.exercise_set, pick.version, pick.exercise, pick.outcome, pick.review
+        )
+
+    async def skip(self, user_id: int) -> Assignment:
+        assignment = await self.current(user_id)
+        if not await self.runner.db(Storage.skip_exercise, user_id, assignment.token, self.clock()):
+            raise NoOpenExercise(str(user_id))
+        return assignment
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def _checked(self, assignment: Assignment, text: str) -> str:
+        answer = clean_answer(text)
+        if not answer:
+            raise AnswerRejected("empty")
+        limit = answer_limit(assignment.exercise)
+        if len(answer) > limit:
+            raise AnswerRejected("too_long", length=len(answer), limit=limit)
+        if not has_words(answer):
+            raise AnswerRejected("no_words")
+        return answer
+
+    async def submit(self, user_id: int, text: str, update_id: int | None = None) -> Feedback:
+        """Score a translation or post-edit answer and record it (error_spot: use mark())."""
+        assignment = await self.current(user_id)
+        if assignment.exercise.type is ExerciseType.error_spot:
+            raise AnswerRejected("use_mark")
+        answer = self._checked(assignment, text)
+        result = await self.runner.cpu(
+            self.scorer.score_exercise, assignment.exercise, assignment.exercise_set, answer
+        )
+        return await self._record(user_id, assignment, answer, result, update_id)
+
+    async def mark(self, user_id: int, text: str) -> tuple[Assignment, ErrorMark]:
+        """error_spot, step 1: the learner's marked words, which must occur in the MT."""
+        assignment = await self.current(user_id)
+        if assignment.exercise.type is not ExerciseType.error_spot:
+            raise AnswerRejected("not_spot")
+        words = self._checked(assignment, text)
+        if span_of(assignment.exercise.mt or "", words) is None:
+            raise AnswerRejected("not_in_mt", words=words[:80])
+        if len(assignment.marks) >= MAX_MARKS:
+            raise AnswerRejected("too_many_marks", limit=MAX_MARKS)
+        mark = ErrorMark(words)
+        await self._save_marks(user_id, assignment, [*assignment.marks, mark])
+        return assignment, mark
+
+    async def classify(
+        self, user_id: int, token: int, category: str | None = None, severity: str | None = None
+    ) -> Assignment:
+        """error_spot, steps 2 and 3: category, then severity, of the last marked words."""
+        assignment = await self.current(user_id)
+        if assignment.token != token or not assignment.marks:
+            raise StaleStep()
+        last = assignment.marks[-1]
+        if category is not None:
+            if category not in ERROR_CATEGORIES:
+                raise StaleStep()
+            last = ErrorMark(last.span, category, None)
+        if severity is not None:
+            if severity not in SEVERITIES or last.category is None:
+                raise StaleStep()
+            last = ErrorMark(last.span, last.category, severity)
+        marks = [*assignment.marks[:-1], last]
+        await self._save_marks(user_id, assignment, marks)
+        return Assignment(
+            assignment.token,
+            assignment.exercise_set,
+            assignment.version,
+            assignment.exercise,
+            marks=marks,
+        )
+
+    async def finish_marking(
+        self, user_id: int, token: int, update_id: int | None = None
+    ) -> Feedback:
+        assignment = await self.current(user_id)
+        complete = [m for m in assignment.marks if m.severity]
+        if assignment.token != token or not complete:
+            raise StaleStep()
+        result = await self.runner.cpu(
+            self.scorer.score_exercise, assignment.exercise, assignment.exercise_set, "", complete
+        )
+        answer = " | ".join(f"{m.span} [{m.category}, {m.severity}]" for m in complete)
+        return await self._record(user_id, assignment, answer, result, update_id)
+
+    async def _save_marks(
+        self, user_id: int, assignment: Assignment, marks: list[ErrorMark]
+    ) -> None:
+        state = {
+            "marks": [
+                {"span": m.span, "category": m.category, "severity": m.severity} for m in marks
+            ]
+        }
+        if not await self.runner.db(Storage.save_state, user_id, assignment.token, state):
+            raise StaleStep()
+
+    async def _record(
+        self,
+        user_id: int,
+        assignment: Assignment,
+        answer: str,
+        result: ScoreResult,
+        update_id: int | None,
+    ) -> Feedback:
+        before = await self.runner.db(Storage.mastery, user_id)
+        opened = OpenExercise(
+            assignment.token,
+            assignment.exercise_set.id,
+            assignment.version,
+            assignment.exercise.id,
+            {},
+        )
+        after = await self.runner.db(
+            Storage.record_attempt,
+            user_id,
+            opened,
+            assignment.exercise.type.value,
+            answer,
+            result.score,
+            result.to_dict(),
+            result.evidence,
+            self.clock(),
+            update_id,
+        )
+        if after is None:
+            raise StaleStep()
+        return Feedback(
+            assignment,
+            result,
+            {o: before.get(o, empty(o)).value for o in result.evidence},
+            {o: after[o].value for o in result.evidence},
+        )
+
+    # -- progress ----------------------------------------------------------------------------
+
+    async def progress(self, user_id: int) -> Progress:
+        mastery = await self.runner.db(Storage.mastery, user_id)
+        history = await self.runner.db(Storage.attempts_of, user_id)
+        return summarize(self.course, mastery, len(history))
+
+
+def summarize(course: Course, mastery: dict[str, OutcomeMastery], attempts: int) -> Progress:
+    rows = []
+    for outcome in course.outcomes:
+        record = mastery.get(outcome.id, empty(outcome.id))
+        rows.append(
+            OutcomeProgress(
+                outcome.id,
+                outcome.title.model_dump(),
+                record.value,
+                record.attempts,
+                record.mastered(course.mastery_threshold, course.min_attempts),
+            )
+        )
+    open_rows = [r for r in rows if not r.mastered]
+    weakest = min(open_rows, key=lambda r: (r.value, r.attempts), default=None)
+    return Progress(
+        rows,
+        attempts,
+        weakest.outcome if weakest else None,
+        course.mastery_threshold,
+        course.min_attempts,
+    )

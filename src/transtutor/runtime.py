@@ -1,0 +1,56 @@
+"""Keeping blocking work off the event loop.
+
+SQLite connections belong to the thread that opened them and sqlite-utils is synchronous, so
+all storage calls run, in order, on one dedicated thread that owns the Storage. Scoring is pure
+CPU work; it runs on a separate small thread pool so a long answer never delays a database
+write and the event loop keeps serving everyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+from transtutor.storage import Storage
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Runner:
+    """Runs storage calls on the storage thread and CPU work on worker threads."""
+
+    def __init__(self, database: str | Path | None, cpu_workers: int = 2) -> None:
+        self._db_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="storage")
+        self._cpu = concurrent.futures.ThreadPoolExecutor(cpu_workers, thread_name_prefix="score")
+        in_memory = database is None or str(database) == ":memory:"
+        opener = Storage.memory if in_memory else partial(Storage.open, database)
+        self._storage: Storage = self._db_thread.submit(opener).result()
+
+    async def db(
+        self, fn: Callable[Concatenate[Storage, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`await runner.db(Storage.method, arg...)`: run on the storage thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._db_thread, partial(fn, self._storage, *args, **kwargs)
+        )
+
+    def db_sync(
+        self, fn: Callable[Concatenate[Storage, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """The same from synchronous code outside the event loop (start-up, CLI)."""
+        return self._db_thread.submit(partial(fn, self._storage, *args, **kwargs)).result()
+
+    async def cpu(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._cpu, partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._cpu.shutdown(wait=True)
+        self._db_thread.submit(self._storage.close).result()
+        self._db_thread.shutdown(wait=True)
