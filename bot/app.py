@@ -16,16 +16,16 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from transtutor_bot import errors
+from transtutor_bot.commands import install_menus
+from transtutor_bot.config import Settings
+from transtutor_bot.handlers import common, fallback, student
+from transtutor_bot.identity import Identity, Roles
 
 from transtutor.content.library import Library, install, load_library
 from transtutor.practice import Practice
 from transtutor.runtime import Runner
 from transtutor.scoring.scorer import Scorer
-from transtutor_bot.commands import install_menus
-from transtutor_bot.config import Settings
-from transtutor_bot.handlers import common, fallback, student
-from transtutor_bot.identity import Identity, Roles
-from transtutor_bot import errors
 
 log = logging.getLogger("transtutor")
 OFFLINE_TOKEN = "1:offline"
@@ -70,10 +70,14 @@ class App:
         self.runner.close()
 
 
-def build_dispatcher(practice: Practice, roles: Roles, library: Library, runner: Runner) -> Dispatcher:
+def build_dispatcher(
+    practice: Practice, roles: Roles, library: Library, runner: Runner
+) -> Dispatcher:
     dispatcher = Dispatcher(practice=practice, roles=roles, course=library.course, runner=runner)
     dispatcher.update.outer_middleware(Identity(practice, roles))
-    dispatcher.include_routers(errors.router(), common.router(), student.router(), fallback.router())
+    dispatcher.include_routers(
+        errors.router(), common.router(), student.router(), fallback.router()
+    )
     return dispatcher
 
 
@@ -82,14 +86,19 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     library = load_library(settings.exercises, settings.rubrics)
     runner = Runner(settings.db)
     receipts = runner.db_sync(install, library)
-    log.info("course %s: %d sets (%d new versions)", library.course.id, len(receipts),
-             sum(not r.unchanged for r in receipts))
+    log.info(
+        "course %s: %d sets (%d new versions)",
+        library.course.id,
+        len(receipts),
+        sum(not r.unchanged for r in receipts),
+    )
     practice = Practice(runner, Scorer(library.rubrics), library.course)
     roles = Roles(settings)
     if session is None:
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(settings.telegram_api)
-            if settings.telegram_api else TelegramAPIServer.from_base("https://api.telegram.org")
+            if settings.telegram_api
+            else TelegramAPIServer.from_base("https://api.telegram.org")
         )
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
@@ -113,20 +122,27 @@ async def run_polling(app: App) -> None:
 
 
 def run_webhook(app: App) -> None:
-    from aiohttp import web
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
 
     settings = app.settings
-    secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
-              else secrets.token_urlsafe(32))
+    secret = (
+        settings.webhook_secret.get_secret_value()
+        if settings.webhook_secret
+        else secrets.token_urlsafe(32)
+    )
 
     async def register(bot: Bot) -> None:
-        await bot.set_webhook(f"{settings.webhook_url}{settings.webhook_path}",
-                              secret_token=secret, drop_pending_updates=False)
+        await bot.set_webhook(
+            f"{settings.webhook_url}{settings.webhook_path}",
+            secret_token=secret,
+            drop_pending_updates=False,
+        )
 
     app.dispatcher.startup.register(register)
     web_app = web.Application()
     SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(
-        web_app, path=settings.webhook_path)
+        web_app, path=settings.webhook_path
+    )
     setup_application(web_app, app.dispatcher, bot=app.bot)
     web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port, print=None)

@@ -131,8 +131,10 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _require_token(settings: Settings) -> None:
     if settings.bot_token is None:
-        raise SettingsError("TRANSTUTOR_BOT_TOKEN: required for run and webhook "
-                            "(try `transtutor try` to chat without Telegram)")
+        raise SettingsError(
+            "TRANSTUTOR_BOT_TOKEN: required for run and webhook "
+            "(try `transtutor try` to chat without Telegram)"
+        )
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -156,8 +158,10 @@ def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
 
     _require_token(settings)
     if not settings.webhook_url:
-        raise SettingsError("TRANSTUTOR_WEBHOOK_URL: required for webhook mode "
-                            "(the public https address Telegram posts to)")
+        raise SettingsError(
+            "TRANSTUTOR_WEBHOOK_URL: required for webhook mode "
+            "(the public https address Telegram posts to)"
+        )
     configure_logging(settings)
     app = build_app(settings)
     try:
@@ -205,8 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     try_ = commands.add_parser("try", help="chat with the bot in this terminal (no token needed)")
     try_.add_argument("--lang", choices=["en", "zh"], default="en", help="interface language")
     try_.add_argument("--name", default="Learner", help="your name in the chat")
-    try_.add_argument("--db", type=Path, default=Path(":memory:"),
-                      help="database file (default: in memory, forgotten on exit)")
+    try_.add_argument(
+        "--db",
+        type=Path,
+        default=Path(":memory:"),
+        help="database file (default: in memory, forgotten on exit)",
+    )
     try_.set_defaults(handler=cmd_try)
     return parser
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-
 from transtutor_bot.i18n import LANGUAGES, Translator
 
 # (command, English description, Chinese description, roles that have it)
@@ -22,8 +21,9 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
 
 def commands_for(role: str, language: str) -> list[BotCommand]:
     column = 1 if language == "en" else 2
-    return [BotCommand(command=row[0], description=row[column])
-            for row in COMMANDS if role in row[3]]
+    return [
+        BotCommand(command=row[0], description=row[column]) for row in COMMANDS if role in row[3]
+    ]
 
 
 def help_text(t: Translator, role: str) -> str:
@@ -34,7 +34,10 @@ async def install_menus(bot: Bot, privileged: dict[int, str]) -> None:
     """Default menu for students in both languages; per-chat menus for other roles."""
     for language in LANGUAGES:
         code = None if language == "en" else language
-        await bot.set_my_commands(commands_for("student", language),
-                                  scope=BotCommandScopeDefault(), language_code=code)
+        await bot.set_my_commands(
+            commands_for("student", language), scope=BotCommandScopeDefault(), language_code=code
+        )
     for user_id, role in privileged.items():
-        await bot.set_my_commands(commands_for(role, "en"), scope=BotCommandScopeChat(chat_id=user_id))
+        await bot.set_my_commands(
+            commands_for(role, "en"), scope=BotCommandScopeChat(chat_id=user_id)
+        )

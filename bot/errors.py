@@ -6,10 +6,10 @@ import logging
 
 from aiogram import Router
 from aiogram.types import ErrorEvent
-
-from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep, UnknownCode
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render import quote
+
+from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep, UnknownCode
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,12 @@ async def on_error(event: ErrorEvent, t: Translator | None = None) -> None:
     text = message_for(event.exception, t)
     if text is None:
         # Unexpected: log the type and where, never the user's text.
-        log.error("update %s failed: %r", event.update.update_id, type(event.exception).__name__,
-                  exc_info=event.exception)
+        log.error(
+            "update %s failed: %r",
+            event.update.update_id,
+            type(event.exception).__name__,
+            exc_info=event.exception,
+        )
         text = t("error.internal")
     update = event.update
     if update.callback_query is not None:

@@ -8,10 +8,10 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
-
-from transtutor.practice import Practice
 from transtutor_bot.config import Settings
 from transtutor_bot.i18n import Translator, language_of
+
+from transtutor.practice import Practice
 
 ROLES = ("student", "instructor", "coordinator", "admin")
 
@@ -21,8 +21,11 @@ class Roles:
 
     def __init__(self, settings: Settings) -> None:
         self._configured: dict[int, str] = {}
-        for role, ids in (("coordinator", settings.coordinators),
-                          ("instructor", settings.instructors), ("admin", settings.admins)):
+        for role, ids in (
+            ("coordinator", settings.coordinators),
+            ("instructor", settings.instructors),
+            ("admin", settings.admins),
+        ):
             for user_id in ids:
                 self._configured[user_id] = role  # later, stronger roles win
 

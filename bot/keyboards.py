@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from transtutor_bot.i18n import LANGUAGES, Translator
 
 from transtutor.content.models import ERROR_CATEGORIES, SEVERITIES
-from transtutor_bot.i18n import LANGUAGES, Translator
 
 
 class SpotCategory(CallbackData, prefix="cat"):
@@ -32,7 +32,9 @@ class Language(CallbackData, prefix="lang"):
 def categories(t: Translator, token: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for index, category in enumerate(ERROR_CATEGORIES):
-        builder.button(text=t(f"category.{category}"), callback_data=SpotCategory(token=token, index=index))
+        builder.button(
+            text=t(f"category.{category}"), callback_data=SpotCategory(token=token, index=index)
+        )
     builder.adjust(2)
     return builder.as_markup()
 
@@ -40,7 +42,10 @@ def categories(t: Translator, token: int) -> InlineKeyboardMarkup:
 def severities(t: Translator, token: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for severity in SEVERITIES:
-        builder.button(text=t(f"severity.{severity}"), callback_data=SpotSeverity(token=token, severity=severity))
+        builder.button(
+            text=t(f"severity.{severity}"),
+            callback_data=SpotSeverity(token=token, severity=severity),
+        )
     builder.adjust(3)
     return builder.as_markup()
 

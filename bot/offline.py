@@ -46,8 +46,10 @@ class OfflineSession(BaseSession):
     def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return BOT_USER
-        if isinstance(method, SendMessage | SendPhoto | SendDocument | EditMessageText
-                      | EditMessageReplyMarkup):
+        if isinstance(
+            method,
+            SendMessage | SendPhoto | SendDocument | EditMessageText | EditMessageReplyMarkup,
+        ):
             chat_id = int(getattr(method, "chat_id", 0) or 0)
             return Message(
                 message_id=getattr(method, "message_id", None) or next(self._ids),
@@ -64,7 +66,11 @@ class OfflineSession(BaseSession):
         return None
 
     async def stream_content(
-        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
-        chunk_size: int = 65536, raise_for_status: bool = True,
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         yield b""

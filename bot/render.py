@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
+from transtutor_bot.i18n import Translator
+
 from transtutor.content.models import ExerciseType
 from transtutor.practice import Assignment, Feedback, Progress
 from transtutor.scoring.checks import ErrorMark
-from transtutor_bot.i18n import Translator
 
 TELEGRAM_LIMIT = 4096
 BAR_CELLS = 10
@@ -24,8 +25,12 @@ def exercise_text(t: Translator, assignment: Assignment) -> str:
     stars = "★" * exercise.difficulty + "☆" * (5 - exercise.difficulty)
     lines = [
         t(f"exercise.{exercise.type.value}", target=target),
-        t("exercise.meta", set=quote(exercise_set.title.get(t.language)), id=exercise.id,
-          stars=stars),
+        t(
+            "exercise.meta",
+            set=quote(exercise_set.title.get(t.language)),
+            id=exercise.id,
+            stars=stars,
+        ),
         t("exercise.outcomes", outcomes=", ".join(exercise_set.outcomes_of(exercise))),
     ]
     if assignment.review:
@@ -57,8 +62,14 @@ def feedback_text(t: Translator, feedback: Feedback) -> str:
     if exercise.type is ExerciseType.error_spot:
         lines.append(t("feedback.span", span=round(result.metrics.get("span", 0))))
     else:
-        lines.append(t("feedback.metrics", chrf=_number(result.metrics["chrf"]),
-                       bleu=_number(result.metrics["bleu"]), ter=_number(result.metrics["ter"])))
+        lines.append(
+            t(
+                "feedback.metrics",
+                chrf=_number(result.metrics["chrf"]),
+                bleu=_number(result.metrics["bleu"]),
+                ter=_number(result.metrics["ter"]),
+            )
+        )
     problems = result.feedback(t.language)
     if problems:
         lines += ["", t("feedback.issues"), *(f"• {quote(line)}" for line in problems)]
@@ -66,13 +77,14 @@ def feedback_text(t: Translator, feedback: Feedback) -> str:
         lines += ["", t("feedback.all_passed")]
     if exercise.type is ExerciseType.error_spot:
         lines += ["", t("feedback.annotated")]
-        lines += [f"• «{quote(e.span)}» — {t(f'category.{e.category}')}, "
-                  f"{t(f'severity.{e.severity}')}" for e in exercise.errors]
+        lines += [
+            f"• «{quote(e.span)}» — {t(f'category.{e.category}')}, {t(f'severity.{e.severity}')}"
+            for e in exercise.errors
+        ]
     elif exercise.references:
         lines += ["", t("feedback.reference"), quote(exercise.references[0])]
     changes = [
-        f"{outcome} {round(100 * feedback.mastery_before[outcome])}→"
-        f"{round(100 * after)}%"
+        f"{outcome} {round(100 * feedback.mastery_before[outcome])}→{round(100 * after)}%"
         for outcome, after in sorted(feedback.mastery_after.items())
     ]
     if changes:
@@ -87,21 +99,37 @@ def bar(value: float) -> str:
 
 
 def progress_text(t: Translator, progress: Progress) -> str:
-    lines = [t("progress.header", attempts=progress.attempts,
-               threshold=round(100 * progress.threshold), min=progress.min_attempts), ""]
+    lines = [
+        t(
+            "progress.header",
+            attempts=progress.attempts,
+            threshold=round(100 * progress.threshold),
+            min=progress.min_attempts,
+        ),
+        "",
+    ]
     for row in progress.outcomes:
         mark = "✅" if row.mastered else ("▫️" if row.attempts == 0 else "🔸")
-        lines.append(t("progress.line", mark=mark, outcome=row.outcome, bar=bar(row.value),
-                       percent=round(100 * row.value), attempts=row.attempts,
-                       title=quote(row.title[t.language])))
+        lines.append(
+            t(
+                "progress.line",
+                mark=mark,
+                outcome=row.outcome,
+                bar=bar(row.value),
+                percent=round(100 * row.value),
+                attempts=row.attempts,
+                title=quote(row.title[t.language]),
+            )
+        )
     lines.append("")
     if progress.attempts == 0:
         lines.append(t("progress.empty"))
     elif progress.all_mastered:
         lines.append(t("progress.all"))
     elif progress.next_outcome:
-        title = next(r.title[t.language] for r in progress.outcomes
-                     if r.outcome == progress.next_outcome)
+        title = next(
+            r.title[t.language] for r in progress.outcomes if r.outcome == progress.next_outcome
+        )
         lines.append(t("progress.next", outcome=progress.next_outcome, title=quote(title)))
     return "\n".join(lines)
 
@@ -111,8 +139,10 @@ def hint_text(t: Translator, assignment: Assignment) -> str:
     if exercise.hint:
         return t("hint.text", hint=quote(exercise.hint.get(t.language)))
     if exercise.glossary:
-        terms = "; ".join(f"{quote(term)} → {quote(' / '.join(options))}"
-                          for term, options in exercise.glossary_pairs())
+        terms = "; ".join(
+            f"{quote(term)} → {quote(' / '.join(options))}"
+            for term, options in exercise.glossary_pairs()
+        )
         return t("hint.glossary", terms=terms)
     return t("hint.none")
 
@@ -120,7 +150,8 @@ def hint_text(t: Translator, assignment: Assignment) -> str:
 def marks_text(t: Translator, marks: list[ErrorMark]) -> str:
     return "; ".join(
         f"«{quote(m.span)}» ({t(f'category.{m.category}')}, {t(f'severity.{m.severity}')})"
-        for m in marks if m.category and m.severity
+        for m in marks
+        if m.category and m.severity
     )
 
 

@@ -31,7 +31,6 @@ from aiogram.types import (
     Update,
     User,
 )
-
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.offline import BOT_USER, OfflineSession
@@ -89,13 +88,20 @@ class Terminal:
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
             text, data, message_id = self.buttons[int(line) - 1]
             self.write(f"> {text}")
-            message = Message(message_id=message_id, date=now, chat=self.chat, from_user=BOT_USER,
-                              text=text)
-            query = CallbackQuery(id=str(next(self.ids)), from_user=self.user,
-                                  chat_instance="try", data=data, message=message)
+            message = Message(
+                message_id=message_id, date=now, chat=self.chat, from_user=BOT_USER, text=text
+            )
+            query = CallbackQuery(
+                id=str(next(self.ids)),
+                from_user=self.user,
+                chat_instance="try",
+                data=data,
+                message=message,
+            )
             return Update(update_id=next(self.ids), callback_query=query)
-        message = Message(message_id=next(self.ids), date=now, chat=self.chat,
-                          from_user=self.user, text=line)
+        message = Message(
+            message_id=next(self.ids), date=now, chat=self.chat, from_user=self.user, text=line
+        )
         return Update(update_id=next(self.ids), message=message)
 
     async def run(self, lines: Any) -> None:

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
-
-from transtutor.content.models import Course
-from transtutor.practice import Practice
-from transtutor.storage import UserRecord
 from transtutor_bot import keyboards
 from transtutor_bot.commands import help_text
 from transtutor_bot.i18n import LANGUAGES, Translator
 from transtutor_bot.render import quote
 
+from transtutor.content.models import Course
+from transtutor.practice import Practice
+from transtutor.storage import UserRecord
+
 
 async def start(
-    message: Message, command: CommandObject, me: UserRecord, t: Translator,
-    practice: Practice, course: Course,
+    message: Message,
+    command: CommandObject,
+    me: UserRecord,
+    t: Translator,
+    practice: Practice,
+    course: Course,
 ) -> None:
-    await message.answer(t("start.welcome", course=quote(course.title.get(t.language)),
-                           name=quote(me.name)))
+    await message.answer(
+        t("start.welcome", course=quote(course.title.get(t.language)), name=quote(me.name))
+    )
     if command.args:
         cohort = await practice.join(me.id, command.args.strip())
         await message.answer(t("start.joined", cohort=quote(cohort)))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+from transtutor_bot import keyboards, render
+from transtutor_bot.charts import progress_chart
+from transtutor_bot.i18n import Translator
 
 from transtutor.content.models import ERROR_CATEGORIES, ExerciseType
 from transtutor.practice import Practice
 from transtutor.runtime import Runner
 from transtutor.storage import UserRecord
-from transtutor_bot import keyboards, render
-from transtutor_bot.charts import progress_chart
-from transtutor_bot.i18n import Translator
 
 
 async def reply(message: Message, text: str, **kwargs: object) -> None:
@@ -22,7 +22,9 @@ async def reply(message: Message, text: str, **kwargs: object) -> None:
     await message.answer(parts[-1], **kwargs)  # type: ignore[arg-type]
 
 
-async def next_exercise(message: Message, me: UserRecord, t: Translator, practice: Practice) -> None:
+async def next_exercise(
+    message: Message, me: UserRecord, t: Translator, practice: Practice
+) -> None:
     assignment = await practice.next_exercise(me.id)
     await reply(message, render.exercise_text(t, assignment))
 
@@ -38,26 +40,37 @@ async def skip(message: Message, me: UserRecord, t: Translator, practice: Practi
 
 
 async def progress(
-    message: Message, command: CommandObject, me: UserRecord, t: Translator,
-    practice: Practice, runner: Runner,
+    message: Message,
+    command: CommandObject,
+    me: UserRecord,
+    t: Translator,
+    practice: Practice,
+    runner: Runner,
 ) -> None:
     summary = await practice.progress(me.id)
     await message.answer(render.progress_text(t, summary))
     if (command.args or "").strip().lower() in ("chart", "图表", "图"):
         png = await runner.cpu(progress_chart, summary, t("progress.chart_title"))
-        await message.answer_photo(BufferedInputFile(png, "progress.png"),
-                                   caption=t("progress.chart_caption"))
+        await message.answer_photo(
+            BufferedInputFile(png, "progress.png"), caption=t("progress.chart_caption")
+        )
 
 
 async def answer(
-    message: Message, bot: Bot, event_update: Update, me: UserRecord, t: Translator,
+    message: Message,
+    bot: Bot,
+    event_update: Update,
+    me: UserRecord,
+    t: Translator,
     practice: Practice,
 ) -> None:
     assignment = await practice.current(me.id)
     if assignment.exercise.type is ExerciseType.error_spot:
         _, mark = await practice.mark(me.id, message.text or "")
-        await message.answer(t("spot.category", words=render.quote(mark.span)),
-                             reply_markup=keyboards.categories(t, assignment.token))
+        await message.answer(
+            t("spot.category", words=render.quote(mark.span)),
+            reply_markup=keyboards.categories(t, assignment.token),
+        )
         return
     await bot.send_chat_action(message.chat.id, "typing")
     feedback = await practice.submit(me.id, message.text or "", event_update.update_id)
@@ -65,7 +78,10 @@ async def answer(
 
 
 async def spot_category(
-    query: CallbackQuery, callback_data: keyboards.SpotCategory, me: UserRecord, t: Translator,
+    query: CallbackQuery,
+    callback_data: keyboards.SpotCategory,
+    me: UserRecord,
+    t: Translator,
     practice: Practice,
 ) -> None:
     index = callback_data.index
@@ -81,10 +97,15 @@ async def spot_category(
 
 
 async def spot_severity(
-    query: CallbackQuery, callback_data: keyboards.SpotSeverity, me: UserRecord, t: Translator,
+    query: CallbackQuery,
+    callback_data: keyboards.SpotSeverity,
+    me: UserRecord,
+    t: Translator,
     practice: Practice,
 ) -> None:
-    assignment = await practice.classify(me.id, callback_data.token, severity=callback_data.severity)
+    assignment = await practice.classify(
+        me.id, callback_data.token, severity=callback_data.severity
+    )
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -94,8 +115,12 @@ async def spot_severity(
 
 
 async def spot_more(
-    query: CallbackQuery, callback_data: keyboards.SpotMore, event_update: Update,
-    me: UserRecord, t: Translator, practice: Practice,
+    query: CallbackQuery,
+    callback_data: keyboards.SpotMore,
+    event_update: Update,
+    me: UserRecord,
+    t: Translator,
+    practice: Practice,
 ) -> None:
     if not callback_data.finish:
         await query.answer()

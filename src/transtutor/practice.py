@@ -251,7 +251,7 @@ class Practice:
         self, user_id: int, token: int, category: str | None = None, severity: str | None = None
     ) -> Assignment:
         """error_spot, steps 2 and 3: category, then severity, of the last marked words."""
-        assignment = await self.current(user_id)
+        assignment = await self._for_button(user_id)
         if assignment.token != token or not assignment.marks:
             raise StaleStep()
         last = assignment.marks[-1]
@@ -285,6 +285,12 @@ class Practice:
         )
         answer = " | ".join(f"{m.span} [{m.category}, {m.severity}]" for m in complete)
         return await self._record(user_id, assignment, answer, result, update_id)
+
+    async def _for_button(self, user_id: int) -> Assignment:
+        try:
+            return await self.current(user_id)
+        except NoOpenExercise:
+            raise StaleStep() from None
 
     async def _save_marks(
         self, user_id: int, assignment: Assignment, marks: list[ErrorMark]

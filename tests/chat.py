@@ -1,0 +1,163 @@
+"""A test client for the real dispatcher: send messages, press buttons by their text, read replies.
+
+It drives the application built by the composition root, with an OfflineSession standing in for
+Telegram, so every handler, middleware, keyboard and the storage run for real.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Document,
+    InlineKeyboardMarkup,
+    Message,
+    PhotoSize,
+    Sticker,
+    Update,
+    User,
+)
+from transtutor_bot.app import App
+from transtutor_bot.offline import BOT_USER, OfflineSession
+
+from transtutor.storage import Storage, utcnow
+
+_ids = itertools.count(1000)
+
+
+class ChatClient:
+    def __init__(
+        self,
+        app: App,
+        session: OfflineSession,
+        user_id: int = 100,
+        language: str = "en",
+        name: str = "Lin",
+    ) -> None:
+        self.app = app
+        self.session = session
+        self.user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
+        self.chat = Chat(id=user_id, type="private")
+        self.last_markup: InlineKeyboardMarkup | None = None
+        self.last_markup_message = 0
+
+    async def _feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        start = len(self.session.requests)
+        await self.app.dispatcher.feed_update(self.app.bot, update)
+        made = self.session.requests[start:]
+        for method in made:
+            markup = getattr(method, "reply_markup", None)
+            if isinstance(method, SendMessage | EditMessageText):
+                self.last_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
+                self.last_markup_message = getattr(method, "message_id", None) or 1
+        return made
+
+    def _message(self, **content: Any) -> Update:
+        message = Message(
+            message_id=next(_ids),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            **content,
+        )
+        return Update(update_id=next(_ids), message=message)
+
+    async def send(self, text: str) -> list[str]:
+        return texts(await self._feed(self._message(text=text)))
+
+    async def send_raw(self, **content: Any) -> list[str]:
+        return texts(await self._feed(self._message(**content)))
+
+    async def sticker(self) -> list[str]:
+        sticker = Sticker(
+            file_id="s",
+            file_unique_id="s",
+            type="regular",
+            width=1,
+            height=1,
+            is_animated=False,
+            is_video=False,
+        )
+        return await self.send_raw(sticker=sticker)
+
+    async def photo(self) -> list[str]:
+        return await self.send_raw(
+            photo=[PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)]
+        )
+
+    async def document(self, name: str = "essay.docx") -> list[str]:
+        return await self.send_raw(
+            document=Document(file_id="d", file_unique_id="d", file_name=name)
+        )
+
+    def buttons(self) -> list[str]:
+        if self.last_markup is None:
+            return []
+        return [b.text for row in self.last_markup.inline_keyboard for b in row]
+
+    def button_data(self, text: str) -> str:
+        assert self.last_markup is not None, "no buttons to press"
+        found = [b for row in self.last_markup.inline_keyboard for b in row if b.text == text]
+        assert found, f"no button {text!r} in {self.buttons()}"
+        return found[0].callback_data or ""
+
+    async def click(self, text: str, data: str | None = None) -> list[str]:
+        """Press a button of the last keyboard by its text (or an old one by its data)."""
+        if data is None:
+            data = self.button_data(text)
+        message = Message(
+            message_id=self.last_markup_message,
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=BOT_USER,
+            text="buttons",
+        )
+        query = CallbackQuery(
+            id=str(next(_ids)), from_user=self.user, chat_instance="c", data=data, message=message
+        )
+        return texts(await self._feed(Update(update_id=next(_ids), callback_query=query)))
+
+    def open(self, exercise_id: str) -> None:
+        """Make a specific bundled exercise the open one (tests choose what to answer)."""
+        for exercise_set in self.app.library.sets.values():
+            if any(e.id == exercise_id for e in exercise_set.exercises):
+                version = self.app.runner.db_sync(Storage.set_versions, exercise_set.id)[-1]
+                self.app.runner.db_sync(
+                    Storage.touch_user, self.user.id, self.user.full_name, "en", utcnow()
+                )
+                self.app.runner.db_sync(
+                    Storage.open_exercise,
+                    self.user.id,
+                    exercise_set.id,
+                    version,
+                    exercise_id,
+                    utcnow(),
+                )
+                return
+        raise KeyError(exercise_id)
+
+    def photos(self) -> list[SendPhoto]:
+        return [m for m in self.session.requests if isinstance(m, SendPhoto)]
+
+
+def texts(methods: list[TelegramMethod[Any]]) -> list[str]:
+    found = []
+    for method in methods:
+        if isinstance(method, SendMessage | EditMessageText) or (
+            isinstance(method, AnswerCallbackQuery) and method.text
+        ):
+            found.append(method.text)
+        elif isinstance(method, SendPhoto):
+            found.append(f"[photo] {method.caption or ''}")
+    return found
