@@ -10,6 +10,7 @@ answerCallbackQuery, sendPhoto and sendDocument (multipart), getFile and file do
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -199,10 +200,8 @@ class BotAPIEmulator:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             self.changed.notify_all()  # lets tests wait until the bot has confirmed updates
             if not self.updates and timeout:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.changed.wait(), min(timeout, 2.0))
-                except TimeoutError:
-                    pass
             return list(self.updates)
 
     async def _record(

@@ -27,8 +27,10 @@ class Runner:
     def __init__(self, database: str | Path | None, cpu_workers: int = 2) -> None:
         self._db_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="storage")
         self._cpu = concurrent.futures.ThreadPoolExecutor(cpu_workers, thread_name_prefix="score")
-        in_memory = database is None or str(database) == ":memory:"
-        opener = Storage.memory if in_memory else partial(Storage.open, database)
+        if database is None or str(database) == ":memory:":
+            opener: Callable[[], Storage] = Storage.memory
+        else:
+            opener = partial(Storage.open, database)
         self._storage: Storage = self._db_thread.submit(opener).result()
 
     async def db(
