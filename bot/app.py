@@ -6,6 +6,7 @@ Everything is built here, once, and handed to handlers through the dispatcher's 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.types import User
 from transtutor_bot import errors
 from transtutor_bot.commands import install_menus
 from transtutor_bot.config import Settings
@@ -111,9 +114,24 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     return App(settings, library, runner, practice, roles, bot, dispatcher)
 
 
+async def wait_for_api(bot: Bot, attempts: int = 30) -> User:
+    """Reach the Bot API, retrying with backoff while the network is down."""
+    delay = 1.0
+    for attempt in range(1, attempts + 1):
+        try:
+            return await bot.get_me()
+        except TelegramNetworkError as exc:
+            if attempt == attempts:
+                raise
+            log.warning("Bot API not reachable (%s); retrying in %.0f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+    raise AssertionError("unreachable")
+
+
 async def run_polling(app: App) -> None:
+    me = await wait_for_api(app.bot)
     await app.bot.delete_webhook(drop_pending_updates=False)
-    me = await app.bot.get_me()
     log.info("polling as @%s", me.username)
     try:
         await app.dispatcher.start_polling(app.bot, polling_timeout=20)

@@ -234,6 +234,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"no such file: {exc.filename}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+        if isinstance(exc, TelegramUnauthorizedError):
+            print("Telegram rejected the bot token (TRANSTUTOR_BOT_TOKEN)", file=sys.stderr)
+            return 2
+        if isinstance(exc, TelegramNetworkError):
+            print(f"cannot reach the Bot API: {type(exc).__name__}", file=sys.stderr)
+            return 1
+        raise
 
 
 if __name__ == "__main__":

@@ -172,7 +172,9 @@ class BotAPIEmulator:
                         files[key] = value.file.read()
                     else:
                         params[key] = value
-        self.calls.append(method)
+        async with self.changed:
+            self.calls.append(method)
+            self.changed.notify_all()
         retry = self.fail_with_429(method)
         if retry is not None:
             return web.json_response(

@@ -276,7 +276,7 @@ class Practice:
     async def finish_marking(
         self, user_id: int, token: int, update_id: int | None = None
     ) -> Feedback:
-        assignment = await self.current(user_id)
+        assignment = await self._for_button(user_id)
         complete = [m for m in assignment.marks if m.severity]
         if assignment.token != token or not complete:
             raise StaleStep()

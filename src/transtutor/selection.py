@@ -6,7 +6,8 @@
    on that outcome (mastery 0 -> 1, mastery 1 -> 5).
 3. No repeats: an exercise already answered is not offered again, except for spaced review of
    a failed one (best score under REVIEW_BELOW) once REVIEW_AFTER has passed or REVIEW_GAP other
-   attempts were made since. Exercises skipped in the last day are offered last.
+   attempts were made since; a due review goes before a fresh exercise of the same fit.
+   Exercises skipped in the last day are offered last.
 4. Ties are broken by a hash of learner and exercise: varied between learners, stable for one.
 """
 
@@ -99,7 +100,7 @@ def choose(
         key=lambda c: (
             (c[0].id, c[2].id) in skipped,
             abs(c[2].difficulty - wanted),
-            c[3],  # fresh exercises before reviews at the same distance
+            not c[3],  # a due review before a fresh exercise at the same distance
             _tie(user_id, c[2].id),
         ),
     )
