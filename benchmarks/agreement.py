@@ -17,9 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import DEV_DATA, describe
 from sacrebleu.metrics import BLEU, CHRF, TER
 from scipy.stats import kendalltau
+
+from machine import DEV_DATA, describe
 
 
 def main() -> int:

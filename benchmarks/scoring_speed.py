@@ -18,13 +18,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from machine import DEV_DATA, describe
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from transtutor.content.library import bundled_exercises, bundled_rubrics, load_library
 from transtutor.content.models import ExerciseType
 from transtutor.scoring.checks import Attempt
 from transtutor.scoring.scorer import Scorer
+
+from machine import DEV_DATA, describe
 
 Pair = tuple[str, list[str]]
 

@@ -19,16 +19,16 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import User
-from transtutor_bot import errors
-from transtutor_bot.commands import install_menus
-from transtutor_bot.config import Settings
-from transtutor_bot.handlers import common, fallback, student
-from transtutor_bot.identity import Identity, Roles
 
 from transtutor.content.library import Library, install, load_library
 from transtutor.practice import Practice
 from transtutor.runtime import Runner
 from transtutor.scoring.scorer import Scorer
+from transtutor_bot import errors
+from transtutor_bot.commands import install_menus
+from transtutor_bot.config import Settings
+from transtutor_bot.handlers import common, fallback, student
+from transtutor_bot.identity import Identity, Roles
 
 log = logging.getLogger("transtutor")
 OFFLINE_TOKEN = "1:offline"

@@ -9,14 +9,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from transtutor_bot.config import Settings, SettingsError, load_settings
-
 from transtutor.content.importer import Catalog
 from transtutor.content.library import load_catalog, parse_file, set_files
 from transtutor.errors import ImportRejected, UnknownRubric
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
 from transtutor.storage import Storage
+from transtutor_bot.config import Settings, SettingsError, load_settings
 
 MAX_SHOWN_ERRORS = 20
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
 from transtutor_bot.i18n import LANGUAGES, Translator
 
 # (command, English description, Chinese description, roles that have it)

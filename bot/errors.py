@@ -6,10 +6,10 @@ import logging
 
 from aiogram import Router
 from aiogram.types import ErrorEvent
-from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote
 
 from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep, UnknownCode
+from transtutor_bot.i18n import Translator
+from transtutor_bot.render import quote
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from transtutor_bot.i18n import LANGUAGES, Translator
 
 from transtutor.content.models import ERROR_CATEGORIES, SEVERITIES
+from transtutor_bot.i18n import LANGUAGES, Translator
 
 
 class SpotCategory(CallbackData, prefix="cat"):

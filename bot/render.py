@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from transtutor_bot.i18n import Translator
-
 from transtutor.content.models import ExerciseType
 from transtutor.practice import Assignment, Feedback, Progress
 from transtutor.scoring.checks import ErrorMark
+from transtutor_bot.i18n import Translator
 
 TELEGRAM_LIMIT = 4096
 BAR_CELLS = 10

@@ -31,6 +31,7 @@ from aiogram.types import (
     Update,
     User,
 )
+
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.offline import BOT_USER, OfflineSession

@@ -28,10 +28,10 @@ from aiogram.types import (
     Update,
     User,
 )
-from transtutor_bot.app import App
-from transtutor_bot.offline import BOT_USER, OfflineSession
 
 from transtutor.storage import Storage, utcnow
+from transtutor_bot.app import App
+from transtutor_bot.offline import BOT_USER, OfflineSession
 
 _ids = itertools.count(1000)
 

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
+from tests.chat import ChatClient
 from transtutor_bot.app import App, build_app
 from transtutor_bot.commands import COMMANDS
 from transtutor_bot.config import Settings
 from transtutor_bot.offline import OfflineSession
-
-from tests.chat import ChatClient
 
 
 @pytest.fixture

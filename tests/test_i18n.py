@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import string
 
-from transtutor_bot.i18n import LANGUAGES, Translator, catalogue, language_of
-
 from transtutor.content.models import ERROR_CATEGORIES, SEVERITIES
+from transtutor_bot.i18n import LANGUAGES, Translator, catalogue, language_of
 
 
 def fields(text: str) -> set[str]:

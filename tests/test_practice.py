@@ -9,7 +9,15 @@ import pytest
 
 from transtutor.content.library import Library, install
 from transtutor.mastery import DECAY, OutcomeMastery, empty, level
-from transtutor.practice import AnswerRejected, NoOpenExercise, Practice, StaleStep, clean_answer
+from transtutor.practice import (
+    AnswerRejected,
+    Feedback,
+    Marked,
+    NoOpenExercise,
+    Practice,
+    StaleStep,
+    clean_answer,
+)
 from transtutor.runtime import Runner
 from transtutor.scoring.scorer import Scorer
 from transtutor.selection import REVIEW_GAP, choose
@@ -111,7 +119,8 @@ async def test_submit_records_attempt_and_mastery(practice: Practice) -> None:
     reference = assignment.exercise.references[0] if assignment.exercise.references else ""
     if not reference:
         pytest.skip("first pick is error_spot")
-    feedback = await practice.submit(7, reference, update_id=99)
+    feedback = await practice.answer(7, reference, update_id=99)
+    assert isinstance(feedback, Feedback)
     assert feedback.result.score >= 90
     assert all(
         feedback.mastery_after[o] > feedback.mastery_before[o] for o in feedback.mastery_after
@@ -119,14 +128,14 @@ async def test_submit_records_attempt_and_mastery(practice: Practice) -> None:
     history = await practice.runner.db(Storage.attempts_of, 7)
     assert len(history) == 1 and history[0].exercise_id == assignment.exercise.id
     with pytest.raises(NoOpenExercise):
-        await practice.submit(7, reference)
+        await practice.answer(7, reference)
 
 
 async def test_rejected_answers_change_nothing(practice: Practice) -> None:
     await practice.next_exercise(7)
     for text, reason in (("   ", "empty"), ("🎉🎉", "no_words"), ("x" * 5000, "too_long")):
         with pytest.raises(AnswerRejected) as caught:
-            await practice.submit(7, text)
+            await practice.answer(7, text)
         assert caught.value.reason == reason
     assert await practice.runner.db(Storage.attempts_of, 7) == []
     assert await practice.current(7)
@@ -139,8 +148,9 @@ async def test_error_spot_steps_and_stale_tokens(practice: Practice) -> None:
         Storage.open_exercise, 7, "fintech-zh-en", version, "fin-010", now
     )
     with pytest.raises(AnswerRejected):
-        await practice.submit(7, "large enterprises")
-    await practice.mark(7, "large enterprises")
+        await practice.answer(7, "small firms")  # not in the MT
+    marked = await practice.answer(7, "large enterprises")
+    assert isinstance(marked, Marked) and marked.mark.span == "large enterprises"
     await practice.classify(7, opened.token, category="Accuracy/Mistranslation")
     with pytest.raises(StaleStep):
         await practice.classify(7, opened.token + 1, severity="major")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
-from transtutor_bot import keyboards
-from transtutor_bot.commands import help_text
-from transtutor_bot.i18n import LANGUAGES, Translator
-from transtutor_bot.render import quote
 
 from transtutor.content.models import Course
 from transtutor.practice import Practice
 from transtutor.storage import UserRecord
+from transtutor_bot import keyboards
+from transtutor_bot.commands import help_text
+from transtutor_bot.i18n import LANGUAGES, Translator
+from transtutor_bot.render import quote
 
 
 async def start(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+
+from transtutor.content.models import ERROR_CATEGORIES
+from transtutor.practice import Marked, Practice
+from transtutor.runtime import Runner
+from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render
 from transtutor_bot.charts import progress_chart
 from transtutor_bot.i18n import Translator
-
-from transtutor.content.models import ERROR_CATEGORIES, ExerciseType
-from transtutor.practice import Practice
-from transtutor.runtime import Runner
-from transtutor.storage import UserRecord
 
 
 async def reply(message: Message, text: str, **kwargs: object) -> None:
@@ -64,17 +64,15 @@ async def answer(
     t: Translator,
     practice: Practice,
 ) -> None:
-    assignment = await practice.current(me.id)
-    if assignment.exercise.type is ExerciseType.error_spot:
-        _, mark = await practice.mark(me.id, message.text or "")
+    await bot.send_chat_action(message.chat.id, "typing")
+    outcome = await practice.answer(me.id, message.text or "", event_update.update_id)
+    if isinstance(outcome, Marked):
         await message.answer(
-            t("spot.category", words=render.quote(mark.span)),
-            reply_markup=keyboards.categories(t, assignment.token),
+            t("spot.category", words=render.quote(outcome.mark.span)),
+            reply_markup=keyboards.categories(t, outcome.assignment.token),
         )
         return
-    await bot.send_chat_action(message.chat.id, "typing")
-    feedback = await practice.submit(me.id, message.text or "", event_update.update_id)
-    await reply(message, render.feedback_text(t, feedback))
+    await reply(message, render.feedback_text(t, outcome))
 
 
 async def spot_category(

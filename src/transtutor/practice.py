@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,7 @@ from transtutor.storage import OpenExercise, Storage, UserRecord, utcnow
 MIN_ANSWER_LIMIT = 1000
 MAX_ANSWER_LIMIT = 4000
 MAX_MARKS = 5
+SEEN_EVERY = timedelta(minutes=1)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -71,6 +72,14 @@ class Assignment:
     outcome: str = ""
     review: bool = False
     marks: list[ErrorMark] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Marked:
+    """error_spot step 1 done: these words are marked; category and severity come next."""
+
+    assignment: Assignment
+    mark: ErrorMark
 
 
 @dataclass(frozen=True)
@@ -134,25 +143,40 @@ class Practice:
         self.course = course
         self.clock = clock
         self._sets: dict[tuple[str, int], ExerciseSet] = {}
+        self._users: dict[int, tuple[UserRecord, datetime]] = {}
 
     # -- users -------------------------------------------------------------------------------
 
     async def meet(
         self, user_id: int, name: str, language: str, role: str = "student"
     ) -> UserRecord:
-        return await self.runner.db(Storage.touch_user, user_id, name, language, self.clock(), role)
+        """The user's record, registering them on first contact. Records are cached for
+        SEEN_EVERY so that a busy learner does not cost a write per message."""
+        now = self.clock()
+        cached = self._users.get(user_id)
+        if cached is not None and now - cached[1] < SEEN_EVERY and cached[0].name == name:
+            return cached[0]
+        record = await self.runner.db(Storage.touch_user, user_id, name, language, now, role)
+        self._users[user_id] = (replace(record, created=False), now)
+        return record
+
+    def _forget_cached(self, user_id: int) -> None:
+        self._users.pop(user_id, None)
 
     async def set_role(self, user_id: int, role: str) -> None:
         await self.runner.db(Storage.set_role, user_id, role)
+        self._forget_cached(user_id)
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self.runner.db(Storage.set_language, user_id, language)
+        self._forget_cached(user_id)
 
     async def join(self, user_id: int, code: str) -> str:
         cohort = await self.runner.db(Storage.cohort_by_code, code)
         if cohort is None:
             raise UnknownCode(code)
         await self.runner.db(Storage.join_cohort, user_id, cohort[0])
+        self._forget_cached(user_id)
         return cohort[1]
 
     # -- exercises ---------------------------------------------------------------------------
@@ -222,30 +246,28 @@ class Practice:
             raise AnswerRejected("no_words")
         return answer
 
-    async def submit(self, user_id: int, text: str, update_id: int | None = None) -> Feedback:
-        """Score a translation or post-edit answer and record it (error_spot: use mark())."""
+    async def answer(
+        self, user_id: int, text: str, update_id: int | None = None
+    ) -> Feedback | Marked:
+        """A learner's message for the open exercise: a translation or post-edit is scored and
+        recorded; for error_spot it is the marked words (step 1, then classify())."""
         assignment = await self.current(user_id)
-        if assignment.exercise.type is ExerciseType.error_spot:
-            raise AnswerRejected("use_mark")
-        answer = self._checked(assignment, text)
-        result = await self.runner.cpu(
-            self.scorer.score_exercise, assignment.exercise, assignment.exercise_set, answer
-        )
-        return await self._record(user_id, assignment, answer, result, update_id)
-
-    async def mark(self, user_id: int, text: str) -> tuple[Assignment, ErrorMark]:
-        """error_spot, step 1: the learner's marked words, which must occur in the MT."""
-        assignment = await self.current(user_id)
-        if assignment.exercise.type is not ExerciseType.error_spot:
-            raise AnswerRejected("not_spot")
         words = self._checked(assignment, text)
+        if assignment.exercise.type is ExerciseType.error_spot:
+            return await self._mark(user_id, assignment, words)
+        result = await self.runner.cpu(
+            self.scorer.score_exercise, assignment.exercise, assignment.exercise_set, words
+        )
+        return await self._record(user_id, assignment, words, result, update_id)
+
+    async def _mark(self, user_id: int, assignment: Assignment, words: str) -> Marked:
         if span_of(assignment.exercise.mt or "", words) is None:
             raise AnswerRejected("not_in_mt", words=words[:80])
         if len(assignment.marks) >= MAX_MARKS:
             raise AnswerRejected("too_many_marks", limit=MAX_MARKS)
         mark = ErrorMark(words)
         await self._save_marks(user_id, assignment, [*assignment.marks, mark])
-        return assignment, mark
+        return Marked(assignment, mark)
 
     async def classify(
         self, user_id: int, token: int, category: str | None = None, severity: str | None = None
@@ -311,7 +333,6 @@ class Practice:
         result: ScoreResult,
         update_id: int | None,
     ) -> Feedback:
-        before = await self.runner.db(Storage.mastery, user_id)
         opened = OpenExercise(
             assignment.token,
             assignment.exercise_set.id,
@@ -319,7 +340,7 @@ class Practice:
             assignment.exercise.id,
             {},
         )
-        after = await self.runner.db(
+        recorded = await self.runner.db(
             Storage.record_attempt,
             user_id,
             opened,
@@ -331,14 +352,10 @@ class Practice:
             self.clock(),
             update_id,
         )
-        if after is None:
+        if recorded is None:
             raise StaleStep()
-        return Feedback(
-            assignment,
-            result,
-            {o: before.get(o, empty(o)).value for o in result.evidence},
-            {o: after[o].value for o in result.evidence},
-        )
+        before, after = recorded
+        return Feedback(assignment, result, before, after)
 
     # -- progress ----------------------------------------------------------------------------
 

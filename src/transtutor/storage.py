@@ -456,10 +456,11 @@ class Storage:
         evidence: dict[str, float],
         now: datetime,
         update_id: int | None = None,
-    ) -> dict[str, OutcomeMastery] | None:
+    ) -> tuple[dict[str, float], dict[str, float]] | None:
         """Store a graded attempt and its mastery update in one transaction, closing the
-        exercise. Returns the updated mastery, or None if that exercise was no longer open
-        (answered already, skipped or replaced), in which case nothing is written."""
+        exercise. Returns mastery before and after for the evidenced outcomes, or None if that
+        exercise was no longer open (answered already, skipped or replaced): then nothing is
+        written."""
         with self.db.atomic():
             if not self._close(user_id, opened.token):
                 return None
@@ -497,7 +498,8 @@ class Storage:
                         record.evidence_weight,
                     ],
                 )
-        return {**current, **updated}
+        before = {o: current[o].value if o in current else 0.0 for o in updated}
+        return before, {o: record.value for o, record in updated.items()}
 
     def mastery(self, user_id: int) -> dict[str, OutcomeMastery]:
         rows = self.db.execute(

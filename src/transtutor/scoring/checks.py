@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from transtutor.content.models import CheckKind, ErrorAnnotation, ExerciseType
@@ -120,7 +120,7 @@ def numbers(attempt: Attempt, params: dict[str, Any]) -> Finding:
     return Finding(value, missing + extra, details)
 
 
-def _unique(found: list[tx.Quantity]) -> list[tx.Quantity]:
+def _unique(found: tuple[tx.Quantity, ...]) -> list[tx.Quantity]:
     return list({q.key: q for q in found}.values())
 
 
@@ -257,13 +257,19 @@ def post_edit_effort(attempt: Attempt, params: dict[str, Any]) -> Finding:
     if attempt.type is not ExerciseType.post_edit or not attempt.mt:
         return NOT_APPLICABLE
     hter = attempt.suite.ter(attempt.candidate, [attempt.mt])
-    needed = attempt.suite.ter(attempt.mt, attempt.references)
+    needed = needed_ter(attempt.target_lang, attempt.mt, tuple(attempt.references))
     slack = float(params.get("max_extra", 40))
     excess = hter - needed - slack
     details = {"hter": f"{hter:.0f}", "needed": f"{needed:.0f}"}
     if excess <= 0:
         return Finding(1.0, details=details)
     return Finding(max(0.0, 1 - excess / 50), [f"HTER {hter:.0f}"], details)
+
+
+@lru_cache(maxsize=4096)
+def needed_ter(target_lang: str, mt: str, references: tuple[str, ...]) -> float:
+    """TER of the MT against the references: the same for every learner of an exercise."""
+    return suite_for(target_lang).ter(mt, list(references))
 
 
 def error_category(attempt: Attempt, params: dict[str, Any]) -> Finding:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -142,7 +142,8 @@ def chinese_numeral_value(numeral: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
-def quantities(text: str) -> list[Quantity]:
+@lru_cache(maxsize=8192)
+def quantities(text: str) -> tuple[Quantity, ...]:
     """Every number in a text, as value; month names count as their number."""
     text = normalize(text)
     found: list[Quantity] = []
@@ -172,14 +173,14 @@ def quantities(text: str) -> list[Quantity]:
         name = (match[1] or match[2]).lower()
         month = next(n for m, n in _MONTHS.items() if m.startswith(name[:3]))
         found.append(Quantity(match[0].rstrip("."), float(month)))
-    return found
+    return tuple(found)
 
 
-def units(text: str) -> Counter[str]:
+@lru_cache(maxsize=8192)
+def units(text: str) -> frozenset[str]:
+    """The units a text mentions, by canonical name (26% and 26 percent are both "percent")."""
     text = normalize(text)
-    return Counter(
-        {name: len(p.findall(text)) for name, p in _UNIT_PATTERNS.items() if p.search(text)}
-    )
+    return frozenset(name for name, pattern in _UNIT_PATTERNS.items() if pattern.search(text))
 
 
 def entities(text: str) -> list[str]:

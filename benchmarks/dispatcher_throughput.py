@@ -1,0 +1,136 @@
+"""Submissions per second through the real dispatcher, with scoring and SQLite persistence,
+next to an echo handler on the same dispatcher machinery in the same run.
+
+Many students each have an open exercise and submit at once (as aiogram's polling does: every
+update of a batch becomes a task). Telegram is replaced by the offline session, so what is
+measured is our code: middleware, handler, scoring, storage.
+
+    python benchmarks/dispatcher_throughput.py [--students 2000] [--concurrency 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiogram import Dispatcher, Router
+from aiogram.types import Chat, Message, Update, User
+
+from transtutor.content.models import ExerciseType
+from transtutor.storage import Storage, utcnow
+from transtutor_bot.app import build_app
+from transtutor_bot.config import Settings
+from transtutor_bot.offline import OfflineSession
+
+from machine import describe
+
+ids = itertools.count(1)
+
+
+def update(user_id: int, text: str) -> Update:
+    user = User(id=user_id, is_bot=False, first_name=f"S{user_id}", language_code="en")
+    message = Message(
+        message_id=next(ids),
+        date=datetime.now(UTC),
+        chat=Chat(id=user_id, type="private"),
+        from_user=user,
+        text=text,
+    )
+    return Update(update_id=next(ids), message=message)
+
+
+async def drive(
+    dispatcher: Dispatcher, bot: object, updates: list[Update], concurrency: int
+) -> tuple[float, list[float]]:
+    gate = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+
+    async def one(item: Update) -> None:
+        async with gate:
+            started = time.perf_counter()
+            await dispatcher.feed_update(bot, item)  # type: ignore[arg-type]
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(u) for u in updates))
+    return time.perf_counter() - started, latencies
+
+
+def report(name: str, count: int, elapsed: float, latencies: list[float]) -> float:
+    rate = count / elapsed
+    p50 = statistics.median(latencies) * 1000
+    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
+    print(f"{name:<40}{rate:>10.0f}{p50:>10.1f}{p95:>10.1f}")
+    return rate
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=100)
+    args = parser.parse_args()
+    print(describe())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        session = OfflineSession()
+        app = build_app(Settings(db=db), session=session)
+        exercises = [
+            (s, e)
+            for s in app.library.sets.values()
+            for e in s.exercises
+            if e.type is not ExerciseType.error_spot
+        ]
+        answers: list[Update] = []
+        now = utcnow()
+        for n in range(args.students):
+            user_id = 10_000 + n
+            exercise_set, exercise = exercises[n % len(exercises)]
+            app.runner.db_sync(Storage.touch_user, user_id, f"S{user_id}", "en", now)
+            app.runner.db_sync(Storage.open_exercise, user_id, exercise_set.id, 1, exercise.id, now)
+            reference = exercise.references[n % len(exercise.references)]
+            answers.append(update(user_id, reference if n % 3 else reference.split(" ", 1)[-1]))
+
+        echo = Dispatcher()
+        echo_router = Router()
+
+        @echo_router.message()
+        async def echo_handler(message: Message) -> None:
+            await message.answer(message.text or "")
+
+        echo.include_router(echo_router)
+        echoes = [update(20_000 + n, f"hello {n}") for n in range(args.students)]
+
+        print(f"{args.students} students, {args.concurrency} updates in flight\n")
+        print(f"{'':<40}{'updates/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
+        echo_rate = report(
+            "echo handler (baseline)",
+            len(echoes),
+            *await drive(echo, app.bot, echoes, args.concurrency),
+        )
+        rate = report(
+            "submission: score + persist + feedback",
+            len(answers),
+            *await drive(app.dispatcher, app.bot, answers, args.concurrency),
+        )
+        app.close()
+        with sqlite3.connect(db) as conn:
+            stored = conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+        print(
+            f"\nsubmissions / echo: {rate / echo_rate:.2f}; attempts in the database: "
+            f"{stored} of {len(answers)}"
+        )
+        return 0 if stored == len(answers) else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(asyncio.run(main()))
