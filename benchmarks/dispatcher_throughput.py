@@ -68,7 +68,7 @@ def report(name: str, count: int, elapsed: float, latencies: list[float]) -> flo
     rate = count / elapsed
     p50 = statistics.median(latencies) * 1000
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
-    print(f"{name:<40}{rate:>10.0f}{p50:>10.1f}{p95:>10.1f}")
+    print(f"{name:<44}{rate:>10.0f}{p50:>10.1f}{p95:>10.1f}")
     return rate
 
 
@@ -76,13 +76,36 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(describe())
 
+    print(
+        f"{args.students} students, {args.concurrency} updates in flight, {args.rounds} rounds "
+        "(this machine is shared: compare within a round)\n"
+    )
+    print(f"{'':<44}{'updates/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
+    rates: list[float] = []
+    ratios: list[float] = []
+    for round_number in range(1, args.rounds + 1):
+        echo_rate, rate, complete = await one_round(args.students, args.concurrency, round_number)
+        rates.append(rate)
+        ratios.append(rate / echo_rate)
+        if not complete:
+            return 1
+    print(
+        f"\nsubmissions/s: median {statistics.median(rates):.0f}, best {max(rates):.0f}; "
+        f"submissions / echo: median {statistics.median(ratios):.3f}"
+    )
+    return 0
+
+
+async def one_round(
+    students: int, concurrency: int, round_number: int
+) -> tuple[float, float, bool]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        session = OfflineSession()
-        app = build_app(Settings(db=db), session=session)
+        app = build_app(Settings(db=db), session=OfflineSession())
         exercises = [
             (s, e)
             for s in app.library.sets.values()
@@ -91,7 +114,7 @@ async def main() -> int:
         ]
         answers: list[Update] = []
         now = utcnow()
-        for n in range(args.students):
+        for n in range(students):
             user_id = 10_000 + n
             exercise_set, exercise = exercises[n % len(exercises)]
             app.runner.db_sync(Storage.touch_user, user_id, f"S{user_id}", "en", now)
@@ -107,28 +130,23 @@ async def main() -> int:
             await message.answer(message.text or "")
 
         echo.include_router(echo_router)
-        echoes = [update(20_000 + n, f"hello {n}") for n in range(args.students)]
-
-        print(f"{args.students} students, {args.concurrency} updates in flight\n")
-        print(f"{'':<40}{'updates/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
+        echoes = [update(20_000 + n, f"hello {n}") for n in range(students)]
         echo_rate = report(
-            "echo handler (baseline)",
+            f"round {round_number}: echo handler (baseline)",
             len(echoes),
-            *await drive(echo, app.bot, echoes, args.concurrency),
+            *await drive(echo, app.bot, echoes, concurrency),
         )
         rate = report(
-            "submission: score + persist + feedback",
+            f"round {round_number}: submission (score+persist+reply)",
             len(answers),
-            *await drive(app.dispatcher, app.bot, answers, args.concurrency),
+            *await drive(app.dispatcher, app.bot, answers, concurrency),
         )
         app.close()
         with sqlite3.connect(db) as conn:
             stored = conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
-        print(
-            f"\nsubmissions / echo: {rate / echo_rate:.2f}; attempts in the database: "
-            f"{stored} of {len(answers)}"
-        )
-        return 0 if stored == len(answers) else 1
+        if stored != len(answers):
+            print(f"only {stored} of {len(answers)} attempts were stored")
+        return echo_rate, rate, stored == len(answers)
 
 
 if __name__ == "__main__":
