@@ -23,6 +23,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from transtutor.content.library import bundled_exercises, bundled_rubrics, load_library
 from transtutor.content.models import ExerciseType
 from transtutor.scoring.checks import Attempt
+from transtutor.scoring.metrics import suite_for
 from transtutor.scoring.scorer import Scorer
 
 from machine import DEV_DATA, describe
@@ -133,6 +134,10 @@ def main() -> int:
         f"\nfull scorer / bare chrF+BLEU+TER: {full_total / bare_total:.2f}x total time; "
         f"/ bare chrF: {full_total / chrf_total:.2f}x"
     )
+
+    suite = suite_for("en")
+    same = sum(abs(suite.ter(h, r) - ter.sentence_score(h, r).score) < 1e-9 for h, r in pairs)
+    print(f"TER equal to sacrebleu's on {same} of {len(pairs)} pairs")
 
     if have_dev:
         hyp, ref = long_pair(args.data)
