@@ -255,10 +255,18 @@ def test_cached_reference_metrics_equal_sacrebleu_sentence_scores(library: Libra
             hyp = exercise.mt or exercise.references[-1][:-3]
             values = suite.score(hyp, exercise.references)
             assert values.bleu == pytest.approx(
-                BLEU(effective_order=True, tokenize=tokenize).sentence_score(hyp, exercise.references).score)
-            assert values.chrf == pytest.approx(CHRF().sentence_score(hyp, exercise.references).score)
+                BLEU(effective_order=True, tokenize=tokenize)
+                .sentence_score(hyp, exercise.references)
+                .score
+            )
+            assert values.chrf == pytest.approx(
+                CHRF().sentence_score(hyp, exercise.references).score
+            )
             assert values.adequacy == pytest.approx(
-                CHRF(beta=3, word_order=1).sentence_score(hyp, exercise.references).score)
+                CHRF(beta=3, word_order=1).sentence_score(hyp, exercise.references).score
+            )
             assert values.ter == pytest.approx(
                 TER(normalized=tokenize == "zh", asian_support=tokenize == "zh")
-                .sentence_score(hyp, exercise.references).score)
+                .sentence_score(hyp, exercise.references)
+                .score
+            )

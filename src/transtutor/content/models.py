@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -37,6 +37,14 @@ ERROR_CATEGORIES = (
     "Locale/Format",
 )
 SEVERITIES = ("minor", "major", "critical")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Identified = TypeVar("_Identified", bound=_HasId)
 
 
 class ExerciseType(StrEnum):
@@ -104,12 +112,7 @@ class Course(_Strict):
     @field_validator("outcomes")
     @classmethod
     def _unique(cls, outcomes: list[Outcome]) -> list[Outcome]:
-        seen: set[str] = set()
-        for outcome in outcomes:
-            if outcome.id in seen:
-                raise ValueError(f"outcome id {outcome.id!r} appears twice")
-            seen.add(outcome.id)
-        return outcomes
+        return _unique_ids(outcomes, "outcome")
 
     @property
     def outcome_ids(self) -> list[str]:
@@ -135,6 +138,14 @@ class ErrorAnnotation(_Strict):
         if severity not in SEVERITIES:
             raise ValueError(f"unknown severity {value!r}; use one of {', '.join(SEVERITIES)}")
         return severity
+
+
+def _unique_ids(items: list[_Identified], what: str) -> list[_Identified]:
+    ids = [item.id for item in items]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ValueError(f"{what} ids appear twice: {', '.join(twice)}")
+    return items
 
 
 def parse_language_pair(value: str) -> str:
@@ -270,8 +281,4 @@ class Rubric(_Strict):
     @field_validator("criteria")
     @classmethod
     def _unique(cls, criteria: list[Criterion]) -> list[Criterion]:
-        ids = [c.id for c in criteria]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"criterion ids appear twice: {dupes}")
-        return criteria
+        return _unique_ids(criteria, "criterion")
