@@ -531,9 +531,3 @@ class Storage:
             "(SELECT MAX(version) FROM exercise_sets WHERE id = s.id) ORDER BY id"
         ).fetchall()
         return [(ExerciseSet.model_validate_json(r[0]), r[1]) for r in rows]
-
-    def course(self) -> Course | None:
-        row = self.db.execute(
-            "SELECT data FROM courses ORDER BY updated_at DESC LIMIT 1"
-        ).fetchone()
-        return Course.model_validate_json(row[0]) if row else None
