@@ -181,17 +181,20 @@ class Practice:
 
     # -- exercises ---------------------------------------------------------------------------
 
-    async def _set(self, set_id: str, version: int) -> ExerciseSet:
-        key = (set_id, version)
-        if key not in self._sets:
-            loaded = await self.runner.db(Storage.exercise_set, set_id, version)
-            if loaded is None:
-                raise NoOpenExercise(set_id)
-            self._sets[key] = loaded
-        return self._sets[key]
+    # Methods ending in _in run on the storage thread with its Storage: an answer is read,
+    # scored and recorded in one job there, so it costs one hop off the event loop.
 
-    async def _assignment(self, opened: OpenExercise) -> Assignment:
-        exercise_set = await self._set(opened.set_id, opened.set_version)
+    def _assignment_in(self, storage: Storage, user_id: int) -> Assignment:
+        opened = storage.open_exercise_of(user_id)
+        if opened is None:
+            raise NoOpenExercise(str(user_id))
+        key = (opened.set_id, opened.set_version)
+        if key not in self._sets:
+            loaded = storage.exercise_set(*key)
+            if loaded is None:
+                raise NoOpenExercise(opened.set_id)
+            self._sets[key] = loaded
+        exercise_set = self._sets[key]
         exercise = next((e for e in exercise_set.exercises if e.id == opened.exercise_id), None)
         if exercise is None:
             raise NoOpenExercise(opened.exercise_id)
@@ -199,10 +202,7 @@ class Practice:
         return Assignment(opened.token, exercise_set, opened.set_version, exercise, marks=marks)
 
     async def current(self, user_id: int) -> Assignment:
-        opened = await self.runner.db(Storage.open_exercise_of, user_id)
-        if opened is None:
-            raise NoOpenExercise(str(user_id))
-        return await self._assignment(opened)
+        return await self.runner.db(self._assignment_in, user_id)
 
     async def next_exercise(self, user_id: int) -> Assignment:
         now = self.clock()
@@ -251,30 +251,40 @@ class Practice:
     ) -> Feedback | Marked:
         """A learner's message for the open exercise: a translation or post-edit is scored and
         recorded; for error_spot it is the marked words (step 1, then classify())."""
-        assignment = await self.current(user_id)
+        return await self.runner.db(self._answer_in, user_id, text, update_id, self.clock())
+
+    def _answer_in(
+        self, storage: Storage, user_id: int, text: str, update_id: int | None, now: datetime
+    ) -> Feedback | Marked:
+        assignment = self._assignment_in(storage, user_id)
         words = self._checked(assignment, text)
         if assignment.exercise.type is ExerciseType.error_spot:
-            return await self._mark(user_id, assignment, words)
-        result = await self.runner.cpu(
-            self.scorer.score_exercise, assignment.exercise, assignment.exercise_set, words
-        )
-        return await self._record(user_id, assignment, words, result, update_id)
-
-    async def _mark(self, user_id: int, assignment: Assignment, words: str) -> Marked:
-        if span_of(assignment.exercise.mt or "", words) is None:
-            raise AnswerRejected("not_in_mt", words=words[:80])
-        if len(assignment.marks) >= MAX_MARKS:
-            raise AnswerRejected("too_many_marks", limit=MAX_MARKS)
-        mark = ErrorMark(words)
-        await self._save_marks(user_id, assignment, [*assignment.marks, mark])
-        return Marked(assignment, mark)
+            if span_of(assignment.exercise.mt or "", words) is None:
+                raise AnswerRejected("not_in_mt", words=words[:80])
+            if len(assignment.marks) >= MAX_MARKS:
+                raise AnswerRejected("too_many_marks", limit=MAX_MARKS)
+            mark = ErrorMark(words)
+            self._save_marks_in(storage, user_id, assignment, [*assignment.marks, mark])
+            return Marked(assignment, mark)
+        result = self.scorer.score_exercise(assignment.exercise, assignment.exercise_set, words)
+        return self._record_in(storage, user_id, assignment, words, result, update_id, now)
 
     async def classify(
         self, user_id: int, token: int, category: str | None = None, severity: str | None = None
     ) -> Assignment:
         """error_spot, steps 2 and 3: category, then severity, of the last marked words."""
-        assignment = await self._for_button(user_id)
-        if assignment.token != token or not assignment.marks:
+        return await self.runner.db(self._classify_in, user_id, token, category, severity)
+
+    def _classify_in(
+        self,
+        storage: Storage,
+        user_id: int,
+        token: int,
+        category: str | None,
+        severity: str | None,
+    ) -> Assignment:
+        assignment = self._button_in(storage, user_id, token)
+        if not assignment.marks:
             raise StaleStep()
         last = assignment.marks[-1]
         if category is not None:
@@ -286,52 +296,57 @@ class Practice:
                 raise StaleStep()
             last = ErrorMark(last.span, last.category, severity)
         marks = [*assignment.marks[:-1], last]
-        await self._save_marks(user_id, assignment, marks)
-        return Assignment(
-            assignment.token,
-            assignment.exercise_set,
-            assignment.version,
-            assignment.exercise,
-            marks=marks,
-        )
+        self._save_marks_in(storage, user_id, assignment, marks)
+        return replace(assignment, marks=marks)
 
     async def finish_marking(
         self, user_id: int, token: int, update_id: int | None = None
     ) -> Feedback:
-        assignment = await self._for_button(user_id)
+        return await self.runner.db(self._finish_in, user_id, token, update_id, self.clock())
+
+    def _finish_in(
+        self, storage: Storage, user_id: int, token: int, update_id: int | None, now: datetime
+    ) -> Feedback:
+        assignment = self._button_in(storage, user_id, token)
         complete = [m for m in assignment.marks if m.severity]
-        if assignment.token != token or not complete:
+        if not complete:
             raise StaleStep()
-        result = await self.runner.cpu(
-            self.scorer.score_exercise, assignment.exercise, assignment.exercise_set, "", complete
+        result = self.scorer.score_exercise(
+            assignment.exercise, assignment.exercise_set, "", complete
         )
         answer = " | ".join(f"{m.span} [{m.category}, {m.severity}]" for m in complete)
-        return await self._record(user_id, assignment, answer, result, update_id)
+        return self._record_in(storage, user_id, assignment, answer, result, update_id, now)
 
-    async def _for_button(self, user_id: int) -> Assignment:
+    def _button_in(self, storage: Storage, user_id: int, token: int) -> Assignment:
+        """The open exercise a button belongs to, or StaleStep if it is no longer open."""
         try:
-            return await self.current(user_id)
+            assignment = self._assignment_in(storage, user_id)
         except NoOpenExercise:
             raise StaleStep() from None
+        if assignment.token != token:
+            raise StaleStep()
+        return assignment
 
-    async def _save_marks(
-        self, user_id: int, assignment: Assignment, marks: list[ErrorMark]
+    def _save_marks_in(
+        self, storage: Storage, user_id: int, assignment: Assignment, marks: list[ErrorMark]
     ) -> None:
         state = {
             "marks": [
                 {"span": m.span, "category": m.category, "severity": m.severity} for m in marks
             ]
         }
-        if not await self.runner.db(Storage.save_state, user_id, assignment.token, state):
+        if not storage.save_state(user_id, assignment.token, state):
             raise StaleStep()
 
-    async def _record(
+    def _record_in(
         self,
+        storage: Storage,
         user_id: int,
         assignment: Assignment,
         answer: str,
         result: ScoreResult,
         update_id: int | None,
+        now: datetime,
     ) -> Feedback:
         opened = OpenExercise(
             assignment.token,
@@ -340,8 +355,7 @@ class Practice:
             assignment.exercise.id,
             {},
         )
-        recorded = await self.runner.db(
-            Storage.record_attempt,
+        recorded = storage.record_attempt(
             user_id,
             opened,
             assignment.exercise.type.value,
@@ -349,7 +363,7 @@ class Practice:
             result.score,
             result.to_dict(),
             result.evidence,
-            self.clock(),
+            now,
             update_id,
         )
         if recorded is None:
