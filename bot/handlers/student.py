@@ -46,10 +46,12 @@ async def progress(
     t: Translator,
     practice: Practice,
     runner: Runner,
+    bot: Bot,
 ) -> None:
     summary = await practice.progress(me.id)
     await message.answer(render.progress_text(t, summary))
     if (command.args or "").strip().lower() in ("chart", "图表", "图"):
+        await bot.send_chat_action(message.chat.id, "upload_photo")  # drawing takes a moment
         png = await runner.cpu(progress_chart, summary, t("progress.chart_title"))
         await message.answer_photo(
             BufferedInputFile(png, "progress.png"), caption=t("progress.chart_caption")
@@ -58,13 +60,12 @@ async def progress(
 
 async def answer(
     message: Message,
-    bot: Bot,
     event_update: Update,
     me: UserRecord,
     t: Translator,
     practice: Practice,
 ) -> None:
-    await bot.send_chat_action(message.chat.id, "typing")
+    # Scoring takes milliseconds: no "typing" action, which would cost a Bot API call per answer.
     outcome = await practice.answer(me.id, message.text or "", event_update.update_id)
     if isinstance(outcome, Marked):
         await message.answer(
