@@ -1,4 +1,9 @@
-"""Interface texts in English and Chinese, from the YAML catalogues in `locales/`."""
+"""Interface texts in English and Chinese, from the gettext catalogues in `locales/`.
+
+Each catalogue (`en.po`, `zh.po`) maps a message id such as `feedback.score` to its text, with
+`{placeholders}`; translators edit them with any PO editor (Poedit, Weblate). They are read
+with translate-toolkit, which the importer already uses, so no compile step is needed.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +11,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from translate.storage import po
 
 LANGUAGES = ("en", "zh")
 LOCALES = Path(__file__).parent / "locales"
 
 
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name + "."))
-        else:
-            flat[name] = str(value)
-    return flat
-
-
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    with (LOCALES / f"{language}.yaml").open(encoding="utf-8") as handle:
-        return _flatten(yaml.safe_load(handle))
+    store = po.pofile((LOCALES / f"{language}.po").read_bytes())
+    return {str(unit.source): str(unit.target) for unit in store.units
+            if not unit.isheader() and unit.target}
 
 
 def language_of(code: str | None) -> str:
