@@ -20,8 +20,11 @@ LOCALES = Path(__file__).parent / "locales"
 @cache
 def catalogue(language: str) -> dict[str, str]:
     store = po.pofile((LOCALES / f"{language}.po").read_bytes())
-    return {str(unit.source): str(unit.target) for unit in store.units
-            if not unit.isheader() and unit.target}
+    return {
+        str(unit.source): str(unit.target)
+        for unit in store.units
+        if not unit.isheader() and unit.target
+    }
 
 
 def language_of(code: str | None) -> str:
