@@ -209,3 +209,15 @@ async def test_command_menu_installed_for_both_languages(app: tuple[App, Offline
     menus = [m for m in session.requests if isinstance(m, SetMyCommands)]
     assert {m.language_code for m in menus} == {None, "zh"}
     assert {c.command for c in menus[0].commands} == {row[0] for row in COMMANDS}
+
+
+async def test_group_chatter_is_ignored(
+    client: ChatClient, app: tuple[App, OfflineSession]
+) -> None:
+    from aiogram.types import Chat
+
+    client.open("fin-001")
+    client.chat = Chat(id=-100123, type="supergroup")
+    assert await client.send("The e-CNY pilot has been expanded to 26 cities.") == []
+    assert await client.sticker() == []
+    assert attempts(app) == 0

@@ -26,6 +26,7 @@ async def stale_button(query: CallbackQuery, t: Translator) -> None:
 
 def router() -> Router:
     r = Router(name="fallback")
+    r.message.filter(F.chat.type == "private")  # in groups the bot stays quiet
     r.message.register(unknown_command, F.text.startswith("/"))
     r.message.register(document, F.document)
     r.message.register(not_text)

@@ -135,6 +135,7 @@ async def spot_more(
 
 def router() -> Router:
     r = Router(name="student")
+    r.message.filter(F.chat.type == "private")  # in groups the bot stays quiet
     r.message.register(next_exercise, Command("next"))
     r.message.register(hint, Command("hint"))
     r.message.register(skip, Command("skip"))
