@@ -17,18 +17,38 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("lang", "English / 中文", "切换语言 English / 中文", STUDENT),
     ("help", "What I can do", "查看全部功能", STUDENT),
     ("start", "Welcome and join a cohort", "欢迎与加入班级", STUDENT),
+    (
+        "cohort_new",
+        "Create a cohort and its join link",
+        "创建班级及加入链接",
+        ("instructor", "admin"),
+    ),
+    ("grant", "Give a user a role", "为用户授予角色", ("admin",)),
+    ("invite", "One-time link that gives a role", "生成一次性角色邀请链接", ("admin",)),
 ]
+PRIVILEGED = {row[0] for row in COMMANDS if row[3] != STUDENT}
+
+
+def allowed(command_roles: tuple[str, ...], role: str) -> bool:
+    return role == "admin" or role in command_roles
 
 
 def commands_for(role: str, language: str) -> list[BotCommand]:
     column = 1 if language == "en" else 2
     return [
-        BotCommand(command=row[0], description=row[column]) for row in COMMANDS if role in row[3]
+        BotCommand(command=row[0], description=row[column])
+        for row in COMMANDS
+        if allowed(row[3], role)
     ]
 
 
 def help_text(t: Translator, role: str) -> str:
-    return "\n".join([t("help.header"), "", t("help.student")])
+    sections = [t("help.header"), "", t("help.student")]
+    if role in ("instructor", "admin"):
+        sections += ["", t("help.instructor")]
+    if role == "admin":
+        sections += ["", t("help.admin")]
+    return "\n".join(sections)
 
 
 async def install_menus(bot: Bot, privileged: dict[int, str]) -> None:
@@ -39,6 +59,13 @@ async def install_menus(bot: Bot, privileged: dict[int, str]) -> None:
             commands_for("student", language), scope=BotCommandScopeDefault(), language_code=code
         )
     for user_id, role in privileged.items():
-        await bot.set_my_commands(
-            commands_for(role, "en"), scope=BotCommandScopeChat(chat_id=user_id)
-        )
+        await install_menu_for(bot, user_id, role)
+
+
+async def install_menu_for(bot: Bot, user_id: int, role: str) -> None:
+    """A user's own menu after a role change (students use the default menu)."""
+    scope = BotCommandScopeChat(chat_id=user_id)
+    if role == "student":
+        await bot.delete_my_commands(scope=scope)
+    else:
+        await bot.set_my_commands(commands_for(role, "en"), scope=scope)

@@ -7,7 +7,8 @@ import logging
 from aiogram import Router
 from aiogram.types import ErrorEvent
 
-from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep, UnknownCode
+from transtutor.access import AccessRejected, UnknownCode
+from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render import quote
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 def message_for(exception: Exception, t: Translator) -> str | None:
     if isinstance(exception, AnswerRejected):
         return t(f"reject.{exception.reason}", **exception.params)
+    if isinstance(exception, AccessRejected):
+        return t(f"access.{exception.reason}", **{k: quote(v) for k, v in exception.params.items()})
     if isinstance(exception, NoOpenExercise):
         return t("reject.no_exercise")
     if isinstance(exception, StaleStep):

@@ -9,11 +9,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
+from transtutor.access import Access
 from transtutor.practice import Practice
 from transtutor_bot.config import Settings
 from transtutor_bot.i18n import Translator, language_of
-
-ROLES = ("student", "instructor", "coordinator", "admin")
 
 
 class Roles:
@@ -40,8 +39,9 @@ class Roles:
 class Identity(BaseMiddleware):
     """Outer update middleware: registers the user and injects `me` and `t`."""
 
-    def __init__(self, practice: Practice, roles: Roles) -> None:
+    def __init__(self, practice: Practice, access: Access, roles: Roles) -> None:
         self.practice = practice
+        self.access = access
         self.roles = roles
 
     async def __call__(
@@ -58,7 +58,7 @@ class Identity(BaseMiddleware):
             user.id, user.full_name, language_of(user.language_code), configured or "student"
         )
         if configured and me.role != configured:
-            await self.practice.set_role(user.id, configured)
+            await self.access.set_role(user.id, configured)
             me = replace(me, role=configured)
         data["me"] = me
         data["t"] = Translator(me.language)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
+from transtutor.access import Access
 from transtutor.content.models import Course
 from transtutor.practice import Practice
 from transtutor.storage import UserRecord
 from transtutor_bot import keyboards
-from transtutor_bot.commands import help_text
+from transtutor_bot.commands import help_text, install_menu_for
 from transtutor_bot.i18n import LANGUAGES, Translator
 from transtutor_bot.render import quote
 
 
 async def start(
     message: Message,
+    bot: Bot,
+    access: Access,
     command: CommandObject,
     me: UserRecord,
     t: Translator,
@@ -27,8 +30,12 @@ async def start(
         t("start.welcome", course=quote(course.title.get(t.language)), name=quote(me.name))
     )
     if command.args:
-        cohort = await practice.join(me.id, command.args.strip())
-        await message.answer(t("start.joined", cohort=quote(cohort)))
+        redeemed = await access.redeem(me.id, command.args)
+        if redeemed.kind == "role":
+            await install_menu_for(bot, me.id, redeemed.value)
+            await message.answer(t("start.role_given", role=redeemed.value))
+        else:
+            await message.answer(t("start.joined", cohort=quote(redeemed.value)))
 
 
 async def show_help(message: Message, me: UserRecord, t: Translator) -> None:

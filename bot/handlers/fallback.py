@@ -5,11 +5,16 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
+from transtutor_bot.commands import PRIVILEGED
 from transtutor_bot.i18n import Translator
 
 
 async def unknown_command(message: Message, t: Translator) -> None:
-    await message.answer(t("reject.unknown_command"))
+    command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+    # A staff command used without the role is refused without saying what it does.
+    await message.answer(
+        t("reject.not_allowed" if command in PRIVILEGED else "reject.unknown_command")
+    )
 
 
 async def document(message: Message, t: Translator) -> None:

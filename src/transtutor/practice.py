@@ -57,10 +57,6 @@ class AnswerRejected(TranstutorError):
         super().__init__(reason)
 
 
-class UnknownCode(TranstutorError):
-    pass
-
-
 @dataclass(frozen=True)
 class Assignment:
     """An open exercise, with what the channel needs to show it."""
@@ -160,24 +156,13 @@ class Practice:
         self._users[user_id] = (replace(record, created=False), now)
         return record
 
-    def _forget_cached(self, user_id: int) -> None:
+    def forget_cached(self, user_id: int) -> None:
+        """Drop a cached user record (after a change made elsewhere: role, cohort)."""
         self._users.pop(user_id, None)
-
-    async def set_role(self, user_id: int, role: str) -> None:
-        await self.runner.db(Storage.set_role, user_id, role)
-        self._forget_cached(user_id)
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self.runner.db(Storage.set_language, user_id, language)
-        self._forget_cached(user_id)
-
-    async def join(self, user_id: int, code: str) -> str:
-        cohort = await self.runner.db(Storage.cohort_by_code, code)
-        if cohort is None:
-            raise UnknownCode(code)
-        await self.runner.db(Storage.join_cohort, user_id, cohort[0])
-        self._forget_cached(user_id)
-        return cohort[1]
+        self.forget_cached(user_id)
 
     # -- exercises ---------------------------------------------------------------------------
 

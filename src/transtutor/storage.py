@@ -367,9 +367,45 @@ class Storage:
         with self.db.atomic():
             self.db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
-    def set_role(self, user_id: int, role: str) -> None:
+    def set_role(self, user_id: int, role: str, now: datetime | None = None) -> None:
+        """Give a user a role; a user who never wrote to the bot is registered for it."""
         with self.db.atomic():
-            self.db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+            self.db.execute(
+                "INSERT INTO users (id, name, language, role, created_at) "
+                "VALUES (?, '', 'en', ?, ?) ON CONFLICT(id) DO UPDATE SET role = excluded.role",
+                [user_id, role, _iso(now or utcnow())],
+            )
+
+    def create_invite(
+        self,
+        code: str,
+        role: str | None,
+        cohort_id: int | None,
+        created_by: int | None,
+        now: datetime,
+    ) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO invites (code, role, cohort_id, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [code, role, cohort_id, created_by, _iso(now)],
+            )
+
+    def redeem_invite(self, code: str, user_id: int, now: datetime) -> str | None:
+        """Use a one-time role invite: the role it gave, or None if unknown or already used."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT role FROM invites WHERE code = ? AND used_by IS NULL AND role IS NOT NULL",
+                [code],
+            ).fetchone()
+            if row is None:
+                return None
+            self.db.execute(
+                "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ?",
+                [user_id, _iso(now), code],
+            )
+            self.set_role(user_id, row[0], now)
+        return str(row[0])
 
     def cohort_by_code(self, code: str) -> tuple[int, str] | None:
         row = self.db.execute("SELECT id, name FROM cohorts WHERE code = ?", [code]).fetchone()

@@ -1,0 +1,112 @@
+"""Roles, cohorts and invitations: who may do what, and how people join.
+
+A user without a role is a student. Admins grant roles (`grant`) or hand out one-time role
+invitations; instructors create cohorts whose join code goes into a Telegram deep link.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from transtutor.errors import TranstutorError
+from transtutor.runtime import Runner
+from transtutor.storage import Storage, utcnow
+
+ROLES = ("student", "instructor", "coordinator", "admin")
+ROLE_INVITE_PREFIX = "r-"
+MAX_COHORT_NAME = 64
+
+
+class AccessRejected(TranstutorError):
+    """A request about roles or cohorts that cannot be done; `reason` names the message."""
+
+    def __init__(self, reason: str, **params: str) -> None:
+        self.reason = reason
+        self.params = params
+        super().__init__(reason)
+
+
+class UnknownCode(TranstutorError):
+    pass
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    kind: Literal["role", "cohort"]
+    value: str  # the role given or the cohort's name
+
+
+def _new_code() -> str:
+    return secrets.token_urlsafe(8).replace("-", "x").replace("_", "y")
+
+
+class Access:
+    def __init__(
+        self,
+        runner: Runner,
+        on_user_changed: Callable[[int], None] = lambda user_id: None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.runner = runner
+        self.on_user_changed = on_user_changed
+        self.clock = clock
+
+    async def grant(self, user_id_text: str, role: str) -> tuple[int, str]:
+        """Give `role` to the user with this Telegram id (digits)."""
+        if not re.fullmatch(r"\d{1,15}", user_id_text.strip()):
+            raise AccessRejected("bad_user_id", value=user_id_text.strip()[:32])
+        wanted = role.strip().lower()
+        if wanted not in ROLES:
+            raise AccessRejected("bad_role", value=role.strip()[:32], roles=", ".join(ROLES))
+        user_id = int(user_id_text)
+        await self.set_role(user_id, wanted)
+        return user_id, wanted
+
+    async def set_role(self, user_id: int, role: str) -> None:
+        await self.runner.db(Storage.set_role, user_id, role, self.clock())
+        self.on_user_changed(user_id)
+
+    async def new_cohort(self, name: str, created_by: int) -> str:
+        """Create a cohort; returns its join code."""
+        cleaned = " ".join(name.split())
+        if not cleaned:
+            raise AccessRejected("cohort_name_missing")
+        if len(cleaned) > MAX_COHORT_NAME:
+            raise AccessRejected("cohort_name_long", limit=str(MAX_COHORT_NAME))
+        code = _new_code()
+        await self.runner.db(Storage.create_cohort, cleaned, code, created_by, self.clock())
+        return code
+
+    async def new_invite(self, role: str, created_by: int) -> str:
+        """A one-time code that gives `role` to whoever opens it first."""
+        wanted = role.strip().lower()
+        if wanted not in ROLES or wanted == "student":
+            raise AccessRejected(
+                "bad_role",
+                value=role.strip()[:32],
+                roles=", ".join(r for r in ROLES if r != "student"),
+            )
+        code = ROLE_INVITE_PREFIX + _new_code()
+        await self.runner.db(Storage.create_invite, code, wanted, None, created_by, self.clock())
+        return code
+
+    async def redeem(self, user_id: int, code: str) -> Redeemed:
+        """Use a code from a /start link: a role invitation or a cohort's join code."""
+        code = code.strip()
+        if code.startswith(ROLE_INVITE_PREFIX):
+            role = await self.runner.db(Storage.redeem_invite, code, user_id, self.clock())
+            if role is None:
+                raise UnknownCode(code)
+            self.on_user_changed(user_id)
+            return Redeemed("role", role)
+        cohort = await self.runner.db(Storage.cohort_by_code, code)
+        if cohort is None:
+            raise UnknownCode(code)
+        await self.runner.db(Storage.join_cohort, user_id, cohort[0])
+        self.on_user_changed(user_id)
+        return Redeemed("cohort", cohort[1])
