@@ -21,6 +21,7 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.types import User
 
 from transtutor.access import Access
+from transtutor.authoring import Authoring
 from transtutor.content.library import Library, install, load_library
 from transtutor.practice import Practice
 from transtutor.runtime import Runner
@@ -28,7 +29,7 @@ from transtutor.scoring.scorer import Scorer
 from transtutor_bot import errors
 from transtutor_bot.commands import install_menus
 from transtutor_bot.config import Settings
-from transtutor_bot.handlers import common, fallback, staff, student
+from transtutor_bot.handlers import common, content, fallback, staff, student
 from transtutor_bot.identity import Identity, Roles
 
 log = logging.getLogger("transtutor")
@@ -75,14 +76,29 @@ class App:
 
 
 def build_dispatcher(
-    practice: Practice, access: Access, roles: Roles, library: Library, runner: Runner
+    practice: Practice,
+    access: Access,
+    authoring: Authoring,
+    roles: Roles,
+    library: Library,
+    runner: Runner,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
-        practice=practice, access=access, roles=roles, course=library.course, runner=runner
+        practice=practice,
+        access=access,
+        authoring=authoring,
+        roles=roles,
+        course=library.course,
+        runner=runner,
     )
     dispatcher.update.outer_middleware(Identity(practice, access, roles))
     dispatcher.include_routers(
-        errors.router(), common.router(), staff.router(), student.router(), fallback.router()
+        errors.router(),
+        common.router(),
+        staff.router(),
+        content.router(),
+        student.router(),
+        fallback.router(),
     )
     return dispatcher
 
@@ -100,6 +116,7 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     )
     practice = Practice(runner, Scorer(library.rubrics), library.course)
     access = Access(runner, on_user_changed=practice.forget_cached)
+    authoring = Authoring(runner, library.catalog)
     roles = Roles(settings)
     if session is None:
         session = AiohttpSession(
@@ -109,7 +126,7 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
         )
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-    dispatcher = build_dispatcher(practice, access, roles, library, runner)
+    dispatcher = build_dispatcher(practice, access, authoring, roles, library, runner)
 
     async def on_startup(bot: Bot) -> None:
         await install_menus(bot, roles.privileged_ids)

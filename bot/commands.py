@@ -17,12 +17,9 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("lang", "English / 中文", "切换语言 English / 中文", STUDENT),
     ("help", "What I can do", "查看全部功能", STUDENT),
     ("start", "Welcome and join a cohort", "欢迎与加入班级", STUDENT),
-    (
-        "cohort_new",
-        "Create a cohort and its join link",
-        "创建班级及加入链接",
-        ("instructor", "admin"),
-    ),
+    ("sets", "Exercise sets and versions", "练习集及其版本", ("instructor",)),
+    ("retire", "Hide a set from students", "对学生隐藏练习集", ("instructor",)),
+    ("cohort_new", "Create a cohort and its join link", "创建班级及加入链接", ("instructor",)),
     ("grant", "Give a user a role", "为用户授予角色", ("admin",)),
     ("invite", "One-time link that gives a role", "生成一次性角色邀请链接", ("admin",)),
 ]

@@ -8,16 +8,25 @@ from aiogram import Router
 from aiogram.types import ErrorEvent
 
 from transtutor.access import AccessRejected, UnknownCode
+from transtutor.errors import ImportRejected
 from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote
+from transtutor_bot.render import quote, reply
 
 log = logging.getLogger(__name__)
+MAX_PROBLEMS_SHOWN = 25
 
 
 def message_for(exception: Exception, t: Translator) -> str | None:
     if isinstance(exception, AnswerRejected):
         return t(f"reject.{exception.reason}", **exception.params)
+    if isinstance(exception, ImportRejected):
+        problems = exception.problems
+        lines = [t("upload.rejected", count=len(problems), file=quote(problems[0].file))]
+        lines += [f"• {quote(str(p))}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(t("upload.more", count=len(problems) - MAX_PROBLEMS_SHOWN))
+        return "\n".join(lines)
     if isinstance(exception, AccessRejected):
         return t(f"access.{exception.reason}", **{k: quote(v) for k, v in exception.params.items()})
     if isinstance(exception, NoOpenExercise):
@@ -47,7 +56,7 @@ async def on_error(event: ErrorEvent, t: Translator | None = None) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
     elif update.message is not None:
-        await update.message.answer(text)
+        await reply(update.message, text)
 
 
 def router() -> Router:

@@ -16,6 +16,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
@@ -23,7 +24,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Message, User
+from aiogram.types import Chat, File, Message, User
 
 BOT_USER = User(id=42, is_bot=True, first_name="transtutor", username="transtutor_bot")
 
@@ -32,6 +33,7 @@ class OfflineSession(BaseSession):
     def __init__(self, listener: Callable[[TelegramMethod[Any]], None] | None = None) -> None:
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self.listener = listener
         self._ids = itertools.count(1)
 
@@ -46,6 +48,14 @@ class OfflineSession(BaseSession):
     def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return BOT_USER
+        if isinstance(method, GetFile):
+            content = self.files.get(method.file_id, b"")
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=len(content),
+                file_path=method.file_id,
+            )
         if isinstance(
             method,
             SendMessage | SendPhoto | SendDocument | EditMessageText | EditMessageReplyMarkup,
@@ -73,4 +83,4 @@ class OfflineSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        yield self.files.get(url.rsplit("/", 1)[-1], b"")

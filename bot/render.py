@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
+
+from aiogram.types import Message
 
 from transtutor.content.models import ExerciseType
 from transtutor.practice import Assignment, Feedback, Progress
@@ -176,3 +179,11 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+async def reply(message: Message, text: str, **kwargs: Any) -> None:
+    """Answer with text of any length: split to Telegram's limit, extras on the last part."""
+    parts = split_message(text)
+    for part in parts[:-1]:
+        await message.answer(part)
+    await message.answer(parts[-1], **kwargs)

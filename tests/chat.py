@@ -96,10 +96,22 @@ class ChatClient:
             photo=[PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)]
         )
 
-    async def document(self, name: str = "essay.docx") -> list[str]:
-        return await self.send_raw(
-            document=Document(file_id="d", file_unique_id="d", file_name=name)
+    async def document(
+        self,
+        name: str = "essay.docx",
+        content: bytes = b"x",
+        caption: str | None = None,
+        size: int | None = None,
+    ) -> list[str]:
+        file_id = f"f{next(_ids)}"
+        self.session.files[file_id] = content
+        document = Document(
+            file_id=file_id,
+            file_unique_id=file_id,
+            file_name=name,
+            file_size=len(content) if size is None else size,
         )
+        return await self.send_raw(document=document, caption=caption)
 
     def buttons(self) -> list[str]:
         if self.last_markup is None:

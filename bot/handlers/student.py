@@ -13,13 +13,7 @@ from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render
 from transtutor_bot.charts import progress_chart
 from transtutor_bot.i18n import Translator
-
-
-async def reply(message: Message, text: str, **kwargs: object) -> None:
-    parts = render.split_message(text)
-    for part in parts[:-1]:
-        await message.answer(part)
-    await message.answer(parts[-1], **kwargs)  # type: ignore[arg-type]
+from transtutor_bot.render import reply
 
 
 async def next_exercise(

@@ -65,19 +65,21 @@ def _problems(error: ValidationError, file: str, where: str, prefix: str = "") -
     return found
 
 
-def check_size(data: bytes, file: str) -> None:
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRejected(
-            [
-                Problem(
-                    file,
-                    "",
-                    "",
-                    f"the file is {len(data) // 1024} KiB; the limit is "
-                    f"{MAX_FILE_BYTES // 1024} KiB",
-                )
-            ]
+def size_problem(size: int, file: str) -> Problem | None:
+    if size > MAX_FILE_BYTES:
+        return Problem(
+            file,
+            "",
+            "",
+            f"the file is {size // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024} KiB",
         )
+    return None
+
+
+def check_size(data: bytes, file: str) -> None:
+    problem = size_problem(len(data), file)
+    if problem is not None:
+        raise ImportRejected([problem])
     if not data.strip():
         raise ImportRejected([Problem(file, "", "", "the file is empty")])
 
