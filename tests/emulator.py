@@ -56,10 +56,12 @@ class BotAPIEmulator:
         self.runner: web.AppRunner | None = None
         self.base_url = ""
         self.fail_with_429: Callable[[str], int | None] = lambda method: None
+        self.files: dict[str, bytes] = {}
 
     async def start(self) -> str:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path}", self._download)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -108,6 +110,35 @@ class BotAPIEmulator:
             **content,
         }
         return await self._push({"message": message})
+
+    async def send_file(
+        self, user: dict[str, Any], name: str, content: bytes, caption: str | None = None
+    ) -> int:
+        file_id = f"file{len(self.files) + 1}"
+        self.files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "file_size": len(content),
+        }
+        extra = {"caption": caption} if caption else {}
+        return await self.send_content(user, document=document, **extra)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        if path not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[path])
+
+    async def api_getFile(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        file_id = str(params.get("file_id"))
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": file_id,
+        }
 
     async def click(self, user: dict[str, Any], sent: Sent, text: str) -> int:
         data = next(d for t, d in sent.buttons() if t == text)

@@ -19,8 +19,8 @@ TOKEN = "123456:TEST-token-never-logged"
 
 
 class BotProcess:
-    def __init__(self, api: str, db: Path, log: Path) -> None:
-        self.api, self.db, self.log = api, db, log
+    def __init__(self, api: str, db: Path, log: Path, **env: str) -> None:
+        self.api, self.db, self.log, self.env = api, db, log, env
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -28,6 +28,7 @@ class BotProcess:
         env.update(
             TRANSTUTOR_BOT_TOKEN=TOKEN, TRANSTUTOR_TELEGRAM_API=self.api, TRANSTUTOR_DB=str(self.db)
         )
+        env.update(self.env)
         with self.log.open("ab") as handle:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
