@@ -112,7 +112,10 @@ class Terminal:
         try:
             await dispatcher.feed_update(bot, self.update_for("/start"))
             loop = asyncio.get_running_loop()
+            interactive = hasattr(lines, "isatty") and lines.isatty()
             while True:
+                if interactive:
+                    print("\nyou> ", end="", file=self.out, flush=True)
                 line = await loop.run_in_executor(None, lines.readline)
                 if not line or line.strip() in ("/quit", "/exit"):
                     break
