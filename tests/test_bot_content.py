@@ -12,6 +12,7 @@ from aiogram.methods import GetFile
 from tests.chat import ChatClient
 from tests.test_import import GOOD_YAML, TMX, XLIFF2, XLIFF12
 from transtutor.content.models import MAX_FILE_BYTES
+from transtutor.storage import Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.offline import OfflineSession
@@ -146,3 +147,22 @@ async def test_sets_and_retire(app: tuple[App, OfflineSession]) -> None:
     assert "[retired]" in (await instructor.send("/sets"))[0]
     assert "No active set" in (await instructor.send("/retire fintech-zh-en"))[0]
     assert "No active set" in (await instructor.send("/retire"))[0]
+
+
+async def test_chat_uploads_and_retirements_survive_a_restart(
+    app: tuple[App, OfflineSession], tmp_path: Path
+) -> None:
+    built, _ = app
+    instructor = ChatClient(*app, user_id=INSTRUCTOR)
+    path = built.settings.exercises / "fintech-zh-en.yaml"
+    newer = path.read_text(encoding="utf-8").replace("26 cities.", "26 cities in China.", 1)
+    assert "v2" in (await instructor.document("fintech-zh-en.yaml", newer.encode()))[0]
+    await instructor.send("/retire tech-ai-zh-en")
+    built.close()
+    restarted = build_app(built.settings, session=OfflineSession())
+    try:
+        assert versions(app, "fintech-zh-en") == [1, 2]
+        sets = {s.id for s, _ in restarted.runner.db_sync(Storage.active_sets)}
+        assert "tech-ai-zh-en" not in sets and "fintech-zh-en" in sets
+    finally:
+        restarted.close()

@@ -32,6 +32,7 @@ class Runner:
         else:
             opener = partial(Storage.open, database)
         self._storage: Storage = self._db_thread.submit(opener).result()
+        self._closed = False
 
     async def db(
         self, fn: Callable[Concatenate[Storage, P], T], *args: P.args, **kwargs: P.kwargs
@@ -53,6 +54,10 @@ class Runner:
         return await loop.run_in_executor(self._cpu, partial(fn, *args, **kwargs))
 
     def close(self) -> None:
+        """Finish queued work and close the database; calling it again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         self._cpu.shutdown(wait=True)
         self._db_thread.submit(self._storage.close).result()
         self._db_thread.shutdown(wait=True)

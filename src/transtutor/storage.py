@@ -250,10 +250,14 @@ class Storage:
         source_file: str = "",
         encoding: str = "",
         imported_by: int | None = None,
+        only_if_new: bool = False,
     ) -> ImportReceipt:
         """Store a validated set as its next version (an identical re-import stores nothing).
 
         Earlier versions stay, so attempts keep pointing at the exercise text they answered.
+        With `only_if_new` (content loaded at start), content that any earlier version already
+        had is skipped, so a newer version uploaded in the chat, or a retirement, survives a
+        restart.
         """
         data = exercise_set.model_dump_json()
         checksum = hashlib.sha256(data.encode()).hexdigest()
@@ -265,6 +269,15 @@ class Storage:
             ).fetchone()
             count = len(exercise_set.exercises)
             if latest and latest[1] == checksum and not latest[2]:
+                return ImportReceipt(exercise_set.id, latest[0], count, unchanged=True)
+            if (
+                latest
+                and only_if_new
+                and self.db.execute(
+                    "SELECT 1 FROM exercise_sets WHERE id = ? AND checksum = ?",
+                    [exercise_set.id, checksum],
+                ).fetchone()
+            ):
                 return ImportReceipt(exercise_set.id, latest[0], count, unchanged=True)
             version = (latest[0] + 1) if latest else 1
             self.db.table("exercise_sets").insert(

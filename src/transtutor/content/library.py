@@ -96,6 +96,9 @@ def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
 
 
 def install(storage: Storage, library: Library) -> list[ImportReceipt]:
-    """Write the course and every set into storage (a set that did not change stays as is)."""
+    """Write the course and every set into storage at start. Content already stored in any
+    version is skipped: later uploads and retirements made in the chat are kept."""
     storage.save_course(library.course)
-    return [storage.import_set(s, source_file=f"{s.id}") for s in library.sets.values()]
+    return [
+        storage.import_set(s, source_file=s.id, only_if_new=True) for s in library.sets.values()
+    ]
