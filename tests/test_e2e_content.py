@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot_process import BotProcess, running_bot
 from tests.emulator import BotAPIEmulator
-from tests.test_e2e_student import BotProcess
 from tests.test_import import GOOD_YAML, TMX
 
 pytestmark = pytest.mark.e2e
@@ -18,18 +18,8 @@ INSTRUCTOR, STUDENT = 9001, 9002
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[BotAPIEmulator, BotProcess]]:
-    api = BotAPIEmulator()
-    base = await api.start()
-    bot = BotProcess(
-        base, tmp_path / "e2e.db", tmp_path / "bot.log", TRANSTUTOR_INSTRUCTORS=str(INSTRUCTOR)
-    )
-    await bot.start()
-    try:
-        await api.wait_for(lambda: "getUpdates" in api.calls, timeout=90)
-        yield api, bot
-    finally:
-        await bot.stop()
-        await api.stop()
+    async with running_bot(tmp_path, TRANSTUTOR_INSTRUCTORS=str(INSTRUCTOR)) as running:
+        yield running
 
 
 async def test_uploads_over_http(world: tuple[BotAPIEmulator, BotProcess]) -> None:

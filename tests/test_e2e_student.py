@@ -12,58 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot_process import BotProcess, running_bot
 from tests.emulator import BotAPIEmulator
 
 pytestmark = pytest.mark.e2e
-TOKEN = "123456:TEST-token-never-logged"
-
-
-class BotProcess:
-    def __init__(self, api: str, db: Path, log: Path, **env: str) -> None:
-        self.api, self.db, self.log, self.env = api, db, log, env
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSTUTOR_")}
-        env.update(
-            TRANSTUTOR_BOT_TOKEN=TOKEN, TRANSTUTOR_TELEGRAM_API=self.api, TRANSTUTOR_DB=str(self.db)
-        )
-        env.update(self.env)
-        with self.log.open("ab") as handle:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "transtutor_bot.cli",
-                "run",
-                env=env,
-                stdout=handle,
-                stderr=handle,
-            )
-
-    async def stop(self) -> None:
-        if self.process and self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 20)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
 
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[BotAPIEmulator, BotProcess]]:
-    api = BotAPIEmulator()
-    base = await api.start()
-    bot = BotProcess(base, tmp_path / "e2e.db", tmp_path / "bot.log")
-    await bot.start()
-    try:
-        await api.wait_for(lambda: "getUpdates" in api.calls, timeout=90)
-        yield api, bot
-    finally:
-        await bot.stop()
-        await api.stop()
-        log = bot.log.read_text(encoding="utf-8", errors="replace")
-        assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    async with running_bot(tmp_path) as running:
+        yield running
 
 
 def score_of(text: str) -> int:
