@@ -162,7 +162,7 @@ async def test_chat_uploads_and_retirements_survive_a_restart(
     restarted = build_app(built.settings, session=OfflineSession())
     try:
         assert versions(app, "fintech-zh-en") == [1, 2]
-        sets = {s.id for s, _ in restarted.runner.db_sync(Storage.active_sets)}
+        sets = {s.id for s in restarted.runner.db_sync(Storage.sets)}
         assert "tech-ai-zh-en" not in sets and "fintech-zh-en" in sets
     finally:
         restarted.close()

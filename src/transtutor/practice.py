@@ -6,7 +6,6 @@ their results and errors into messages; nothing here knows how messages look.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,6 @@ MIN_ANSWER_LIMIT = 1000
 MAX_ANSWER_LIMIT = 4000
 MAX_MARKS = 5
 SEEN_EVERY = timedelta(minutes=1)
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 class NoOpenExercise(TranstutorError):
@@ -109,8 +107,8 @@ class Progress:
 
 
 def clean_answer(text: str) -> str:
-    """Drop invisible and control characters (keeping line breaks); trim."""
-    text = _INVISIBLE.sub("", text)
+    """Drop control and invisible format characters (zero-width, bidi marks; category C),
+    keeping line breaks and tabs; trim."""
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.strip()
 
@@ -169,17 +167,23 @@ class Practice:
     # Methods ending in _in run on the storage thread with its Storage: an answer is read,
     # scored and recorded in one job there, so it costs one hop off the event loop.
 
+    def _set_in(self, storage: Storage, set_id: str, version: int) -> ExerciseSet | None:
+        """A set version, parsed from storage once and then kept (versions never change)."""
+        key = (set_id, version)
+        if key not in self._sets:
+            loaded = storage.exercise_set(set_id, version)
+            if loaded is None:
+                return None
+            self._sets[key] = loaded
+        return self._sets[key]
+
     def _assignment_in(self, storage: Storage, user_id: int) -> Assignment:
         opened = storage.open_exercise_of(user_id)
         if opened is None:
             raise NoOpenExercise(str(user_id))
-        key = (opened.set_id, opened.set_version)
-        if key not in self._sets:
-            loaded = storage.exercise_set(*key)
-            if loaded is None:
-                raise NoOpenExercise(opened.set_id)
-            self._sets[key] = loaded
-        exercise_set = self._sets[key]
+        exercise_set = self._set_in(storage, opened.set_id, opened.set_version)
+        if exercise_set is None:
+            raise NoOpenExercise(opened.set_id)
         exercise = next((e for e in exercise_set.exercises if e.id == opened.exercise_id), None)
         if exercise is None:
             raise NoOpenExercise(opened.exercise_id)
@@ -190,31 +194,38 @@ class Practice:
         return await self.runner.db(self._assignment_in, user_id)
 
     async def next_exercise(self, user_id: int) -> Assignment:
-        now = self.clock()
-        sets = await self.runner.db(Storage.active_sets)
-        for exercise_set, version in sets:
-            self._sets.setdefault((exercise_set.id, version), exercise_set)
-        mastery = await self.runner.db(Storage.mastery, user_id)
-        history = await self.runner.db(Storage.attempts_of, user_id)
-        skipped = await self.runner.db(Storage.recent_skips, user_id, now - timedelta(days=1))
-        pick = choose(user_id, self.course, sets, mastery, history, skipped, now)
+        return await self.runner.db(self._next_in, user_id, self.clock())
+
+    def _next_in(self, storage: Storage, user_id: int, now: datetime) -> Assignment:
+        sets = []
+        for info in storage.sets():
+            exercise_set = self._set_in(storage, info.id, info.version)
+            if exercise_set is not None:
+                sets.append((exercise_set, info.version))
+        pick = choose(
+            user_id,
+            self.course,
+            sets,
+            storage.mastery(user_id),
+            storage.attempts_of(user_id),
+            storage.recent_skips(user_id, now - timedelta(days=1)),
+            now,
+        )
         if pick is None:
             raise NoExercises()
-        opened = await self.runner.db(
-            Storage.open_exercise,
-            user_id,
-            pick.exercise_set.id,
-            pick.version,
-            pick.exercise.id,
-            now,
+        opened = storage.open_exercise(
+            user_id, pick.exercise_set.id, pick.version, pick.exercise.id, now
         )
         return Assignment(
             opened.token, pick.exercise_set, pick.version, pick.exercise, pick.outcome, pick.review
         )
 
     async def skip(self, user_id: int) -> Assignment:
-        assignment = await self.current(user_id)
-        if not await self.runner.db(Storage.skip_exercise, user_id, assignment.token, self.clock()):
+        return await self.runner.db(self._skip_in, user_id, self.clock())
+
+    def _skip_in(self, storage: Storage, user_id: int, now: datetime) -> Assignment:
+        assignment = self._assignment_in(storage, user_id)
+        if not storage.skip_exercise(user_id, assignment.token, now):
             raise NoOpenExercise(str(user_id))
         return assignment
 
@@ -359,9 +370,10 @@ class Practice:
     # -- progress ----------------------------------------------------------------------------
 
     async def progress(self, user_id: int) -> Progress:
-        mastery = await self.runner.db(Storage.mastery, user_id)
-        history = await self.runner.db(Storage.attempts_of, user_id)
-        return summarize(self.course, mastery, len(history))
+        return await self.runner.db(self._progress_in, user_id)
+
+    def _progress_in(self, storage: Storage, user_id: int) -> Progress:
+        return summarize(self.course, storage.mastery(user_id), storage.attempt_count(user_id))
 
 
 def summarize(course: Course, mastery: dict[str, OutcomeMastery], attempts: int) -> Progress:

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from transtutor.content.models import Course, ExerciseSet
-from transtutor.mastery import OutcomeMastery
+from transtutor.mastery import OutcomeMastery, empty
 
 
 def utcnow() -> datetime:
@@ -320,7 +320,7 @@ class Storage:
         return cursor.rowcount > 0
 
     def sets(self, include_retired: bool = False) -> list[SetInfo]:
-        """The latest version of every set."""
+        """The latest version of every set (students get the ones not retired)."""
         rows = self.db.execute(
             "SELECT id, version, title, language_pair, exercise_count, imported_at, retired "
             "FROM exercise_sets s WHERE version = "
@@ -532,7 +532,7 @@ class Storage:
             current = self.mastery(user_id)
             updated = {}
             for outcome, value in evidence.items():
-                record = current.get(outcome, OutcomeMastery(outcome, 0.0, 0)).updated(value)
+                record = current.get(outcome, empty(outcome)).updated(value)
                 updated[outcome] = record
                 self.db.execute(
                     "INSERT OR REPLACE INTO mastery (user_id, outcome_id, value, attempts, "
@@ -566,17 +566,13 @@ class Storage:
         ).fetchall()
         return [PastAttempt(*r) for r in rows]
 
+    def attempt_count(self, user_id: int) -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM attempts WHERE user_id = ?", [user_id])
+        return int(row.fetchone()[0])
+
     def recent_skips(self, user_id: int, since: datetime) -> set[tuple[str, str]]:
         rows = self.db.execute(
             "SELECT set_id, exercise_id FROM skips WHERE user_id = ? AND skipped_at >= ?",
             [user_id, _iso(since)],
         ).fetchall()
         return {(r[0], r[1]) for r in rows}
-
-    def active_sets(self) -> list[tuple[ExerciseSet, int]]:
-        """The latest version of every set that is not retired, with its version."""
-        rows = self.db.execute(
-            "SELECT data, version FROM exercise_sets s WHERE retired = 0 AND version = "
-            "(SELECT MAX(version) FROM exercise_sets WHERE id = s.id) ORDER BY id"
-        ).fetchall()
-        return [(ExerciseSet.model_validate_json(r[0]), r[1]) for r in rows]
