@@ -21,6 +21,7 @@ from transtutor.content.models import (
     ExerciseSet,
     ExerciseType,
     Rubric,
+    default_rubric,
 )
 from transtutor.content.readers import ReadError, load_document, read_set
 from transtutor.errors import ImportRejected, Problem
@@ -37,11 +38,8 @@ class Catalog:
     rubrics: dict[str, Rubric]
 
     def default_rubric(self, language_pair: str) -> str | None:
-        for rubric in self.rubrics.values():
-            if rubric.language_pair == language_pair and rubric.id.endswith("default"):
-                return rubric.id
-        matching = [r.id for r in self.rubrics.values() if r.language_pair == language_pair]
-        return matching[0] if matching else None
+        rubric = default_rubric(self.rubrics, language_pair)
+        return rubric.id if rubric else None
 
 
 @dataclass(frozen=True)

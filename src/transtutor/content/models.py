@@ -148,6 +148,15 @@ def _unique_ids(items: list[_Identified], what: str) -> list[_Identified]:
     return items
 
 
+def glossary_pairs(glossary: dict[str, str | list[str]]) -> list[tuple[str, list[str]]]:
+    """Glossary as (source term, accepted target terms); "a|b" lists alternatives."""
+    pairs = []
+    for term, target in glossary.items():
+        options = target.split("|") if isinstance(target, str) else list(target)
+        pairs.append((term, [o.strip() for o in options if o.strip()]))
+    return pairs
+
+
 def parse_language_pair(value: str) -> str:
     """'zh-en', 'ZH_EN' or 'zh>en' -> 'zh-en'; only Chinese and English are taught."""
     match = re.fullmatch(r"([a-z]{2})[-_>]+([a-z]{2})", value.strip().lower())
@@ -207,12 +216,7 @@ class Exercise(_Strict):
         return self
 
     def glossary_pairs(self) -> list[tuple[str, list[str]]]:
-        """Glossary as (source term, accepted target terms); "a|b" lists alternatives."""
-        pairs = []
-        for term, target in self.glossary.items():
-            options = target.split("|") if isinstance(target, str) else list(target)
-            pairs.append((term, [o.strip() for o in options if o.strip()]))
-        return pairs
+        return glossary_pairs(self.glossary)
 
 
 class ExerciseSet(_Strict):
@@ -282,3 +286,11 @@ class Rubric(_Strict):
     @classmethod
     def _unique(cls, criteria: list[Criterion]) -> list[Criterion]:
         return _unique_ids(criteria, "criterion")
+
+
+def default_rubric(rubrics: dict[str, Rubric], language_pair: str) -> Rubric | None:
+    """The rubric a set without one uses: the pair's `*default` rubric, else its first."""
+    matching = [r for r in rubrics.values() if r.language_pair == language_pair]
+    preferred = [r for r in matching if r.id.endswith("default")]
+    candidates = preferred or matching
+    return candidates[0] if candidates else None

@@ -18,6 +18,7 @@ from transtutor.content.models import (
     ErrorAnnotation,
     ExerciseType,
     Rubric,
+    glossary_pairs,
 )
 from transtutor.scoring.checks import Attempt, ErrorMark
 from transtutor.scoring.scorer import Scorer
@@ -84,10 +85,6 @@ class BatchItem(BaseModel):
         marks = [ErrorMark(m.span, m.category, m.severity) for m in self.marks]
         if self.type is ExerciseType.error_spot and not marks and self.candidate.strip():
             marks = [ErrorMark(self.candidate, self.category, self.severity)]
-        glossary = [
-            (term, (target.split("|") if isinstance(target, str) else target))
-            for term, target in self.glossary.items()
-        ]
         return Attempt(
             type=self.type,
             source=self.source,
@@ -96,7 +93,7 @@ class BatchItem(BaseModel):
             source_lang=source_lang,
             target_lang=target_lang,
             mt=self.mt,
-            glossary=glossary,
+            glossary=glossary_pairs(self.glossary),
             forbidden=self.forbidden,
             errors=self.annotations(),
             marks=marks,

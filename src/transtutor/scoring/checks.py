@@ -52,6 +52,10 @@ class Attempt:
         return tx.normalize(self.candidate).casefold()
 
     @cached_property
+    def references_folded(self) -> list[str]:
+        return [tx.normalize(r).casefold() for r in self.references]
+
+    @cached_property
     def matched_errors(self) -> list[tuple[ErrorAnnotation, ErrorMark | None, float]]:
         return match_marks(self.mt or "", self.errors, self.marks)
 
@@ -127,11 +131,10 @@ def _unique(found: tuple[tx.Quantity, ...]) -> list[tx.Quantity]:
 def entities(attempt: Attempt, params: dict[str, Any]) -> Finding:
     """Names, codes, placeholders and tags that the references keep must be kept too."""
     keep_always = set(tx.placeholders(attempt.source))
-    refs_folded = [tx.normalize(r).casefold() for r in attempt.references]
     expected = [
         e
         for e in tx.entities(attempt.source)
-        if e in keep_always or any(contains(r, e) for r in refs_folded)
+        if e in keep_always or any(contains(r, e) for r in attempt.references_folded)
     ]
     if not expected:
         return NOT_APPLICABLE
@@ -150,12 +153,11 @@ def entities(attempt: Attempt, params: dict[str, Any]) -> Finding:
 def untranslated(attempt: Attempt, params: dict[str, Any]) -> Finding:
     """Source-script text left in the target."""
     max_share = float(params.get("max_share", 0.15))
-    refs_folded = [tx.normalize(r).casefold() for r in attempt.references]
     if attempt.target_lang == "en":
         runs = [
             r
             for r in tx.HAN_RUN.findall(attempt.candidate)
-            if not any(r in ref for ref in refs_folded)
+            if not any(r in ref for ref in attempt.references_folded)
         ]
         share = sum(map(len, runs)) / max(1, len(attempt.candidate.replace(" ", "")))
     else:
@@ -165,7 +167,7 @@ def untranslated(attempt: Attempt, params: dict[str, Any]) -> Finding:
             for w in tx.LATIN_WORD.findall(attempt.candidate)
             if len(w) > 1
             and w.casefold() in source_words
-            and not any(contains(ref, w) for ref in refs_folded)
+            and not any(contains(ref, w) for ref in attempt.references_folded)
         ]
         share = tx.latin_share(attempt.candidate) if runs else 0.0
         share = max(share, sum(map(len, runs)) / max(1, len(attempt.candidate)))
@@ -237,9 +239,12 @@ def mt_unchanged(attempt: Attempt, params: dict[str, Any]) -> Finding:
     """post_edit: the MT's errors must be corrected, not left as they were."""
     if attempt.type is not ExerciseType.post_edit or not attempt.mt:
         return NOT_APPLICABLE
-    refs = [tx.normalize(r).casefold() for r in attempt.references]
     if attempt.errors:
-        wrong = [e.span for e in attempt.errors if not any(contains(r, e.span) for r in refs)]
+        wrong = [
+            e.span
+            for e in attempt.errors
+            if not any(contains(r, e.span) for r in attempt.references_folded)
+        ]
         if not wrong:
             return NOT_APPLICABLE
         left = [span for span in wrong if contains(attempt.candidate_folded, span)]

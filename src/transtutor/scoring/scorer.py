@@ -18,7 +18,13 @@ from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from typing import Any, Literal
 
-from transtutor.content.models import Exercise, ExerciseSet, ExerciseType, Rubric
+from transtutor.content.models import (
+    Exercise,
+    ExerciseSet,
+    ExerciseType,
+    Rubric,
+    default_rubric,
+)
 from transtutor.errors import UnknownRubric
 from transtutor.scoring.checks import CHECKS, Attempt, ErrorMark, Finding, applies
 from transtutor.scoring.text import quote
@@ -108,13 +114,10 @@ class Scorer:
             if rubric_id not in self.rubrics:
                 raise UnknownRubric(rubric_id)
             return self.rubrics[rubric_id]
-        for rubric in self.rubrics.values():
-            if rubric.language_pair == language_pair and rubric.id.endswith("default"):
-                return rubric
-        for rubric in self.rubrics.values():
-            if rubric.language_pair == language_pair:
-                return rubric
-        raise UnknownRubric(f"no rubric for {language_pair}")
+        rubric = default_rubric(self.rubrics, language_pair)
+        if rubric is None:
+            raise UnknownRubric(f"no rubric for {language_pair}")
+        return rubric
 
     def score_exercise(
         self,
