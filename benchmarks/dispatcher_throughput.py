@@ -12,39 +12,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from aiogram import Dispatcher, Router
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import Message, Update
 
 from transtutor.content.models import ExerciseType
 from transtutor.storage import Storage, utcnow
 from transtutor_bot.app import build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.offline import OfflineSession, OfflineUser
 
 from machine import describe
 
-ids = itertools.count(1)
-
 
 def update(user_id: int, text: str) -> Update:
-    user = User(id=user_id, is_bot=False, first_name=f"S{user_id}", language_code="en")
-    message = Message(
-        message_id=next(ids),
-        date=datetime.now(UTC),
-        chat=Chat(id=user_id, type="private"),
-        from_user=user,
-        text=text,
-    )
-    return Update(update_id=next(ids), message=message)
+    return OfflineUser(user_id, f"S{user_id}").message(text=text)
 
 
 async def drive(

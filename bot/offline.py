@@ -24,7 +24,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, File, Message, User
+from aiogram.types import CallbackQuery, Chat, File, Message, Update, User
 
 BOT_USER = User(id=42, is_bot=True, first_name="transtutor", username="transtutor_bot")
 
@@ -84,3 +84,43 @@ class OfflineSession(BaseSession):
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         yield self.files.get(url.rsplit("/", 1)[-1], b"")
+
+
+_ids = itertools.count(1)
+
+
+class OfflineUser:
+    """A Telegram user in a private chat, forging the updates they would send (fresh ids)."""
+
+    def __init__(self, user_id: int, name: str, language: str | None = "en") -> None:
+        self.user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
+        self.chat = Chat(id=user_id, type="private")
+
+    def message(self, **content: Any) -> Update:
+        """A message with the given content: `text=...`, `document=...`, `sticker=...`."""
+        message = Message(
+            message_id=next(_ids),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            **content,
+        )
+        return Update(update_id=next(_ids), message=message)
+
+    def press(self, data: str, message_id: int, text: str = "") -> Update:
+        """A press on a button with callback `data` under the bot's message `message_id`."""
+        message = Message(
+            message_id=message_id,
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=BOT_USER,
+            text=text or "buttons",
+        )
+        query = CallbackQuery(
+            id=str(next(_ids)),
+            from_user=self.user,
+            chat_instance="offline",
+            data=data,
+            message=message,
+        )
+        return Update(update_id=next(_ids), callback_query=query)

@@ -11,7 +11,6 @@ import html
 import itertools
 import re
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +23,13 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
-    CallbackQuery,
-    Chat,
     InlineKeyboardMarkup,
-    Message,
     Update,
-    User,
 )
 
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import BOT_USER, OfflineSession
+from transtutor_bot.offline import OfflineSession, OfflineUser
 
 TAG = re.compile(r"</?(b|i|u|code|pre)>")
 
@@ -45,10 +40,8 @@ class Terminal:
         self.bold = out.isatty()
         self.session = OfflineSession(listener=self.show)
         self.app: App = build_app(settings, session=self.session)
-        self.user = User(id=1, is_bot=False, first_name=name, language_code=language)
-        self.chat = Chat(id=1, type="private")
+        self.you = OfflineUser(1, name, language)
         self.buttons: list[tuple[str, str, int]] = []  # text, callback data, message id
-        self.ids = itertools.count(1)
         self.photos = itertools.count(1)
 
     def write(self, text: str) -> None:
@@ -85,25 +78,11 @@ class Terminal:
         self.write("   ".join(labels))
 
     def update_for(self, line: str) -> Update:
-        now = datetime.now(UTC)
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
             text, data, message_id = self.buttons[int(line) - 1]
             self.write(f"> {text}")
-            message = Message(
-                message_id=message_id, date=now, chat=self.chat, from_user=BOT_USER, text=text
-            )
-            query = CallbackQuery(
-                id=str(next(self.ids)),
-                from_user=self.user,
-                chat_instance="try",
-                data=data,
-                message=message,
-            )
-            return Update(update_id=next(self.ids), callback_query=query)
-        message = Message(
-            message_id=next(self.ids), date=now, chat=self.chat, from_user=self.user, text=line
-        )
-        return Update(update_id=next(self.ids), message=message)
+            return self.you.press(data, message_id, text)
+        return self.you.message(text=line)
 
     async def run(self, lines: Any) -> None:
         dispatcher, bot = self.app.dispatcher, self.app.bot

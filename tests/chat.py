@@ -7,7 +7,6 @@ Telegram, so every handler, middleware, keyboard and the storage run for real.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.methods import (
@@ -18,20 +17,16 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
-    CallbackQuery,
-    Chat,
     Document,
     InlineKeyboardMarkup,
-    Message,
     PhotoSize,
     Sticker,
     Update,
-    User,
 )
 
 from transtutor.storage import Storage, utcnow
 from transtutor_bot.app import App
-from transtutor_bot.offline import BOT_USER, OfflineSession
+from transtutor_bot.offline import OfflineSession, OfflineUser
 
 _ids = itertools.count(1000)
 
@@ -47,8 +42,8 @@ class ChatClient:
     ) -> None:
         self.app = app
         self.session = session
-        self.user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
-        self.chat = Chat(id=user_id, type="private")
+        self.you = OfflineUser(user_id, name, language)
+        self.user = self.you.user
         self.last_markup: InlineKeyboardMarkup | None = None
         self.last_markup_message = 0
 
@@ -63,21 +58,11 @@ class ChatClient:
                 self.last_markup_message = getattr(method, "message_id", None) or 1
         return made
 
-    def _message(self, **content: Any) -> Update:
-        message = Message(
-            message_id=next(_ids),
-            date=datetime.now(UTC),
-            chat=self.chat,
-            from_user=self.user,
-            **content,
-        )
-        return Update(update_id=next(_ids), message=message)
-
     async def send(self, text: str) -> list[str]:
-        return texts(await self._feed(self._message(text=text)))
+        return await self.send_raw(text=text)
 
     async def send_raw(self, **content: Any) -> list[str]:
-        return texts(await self._feed(self._message(**content)))
+        return texts(await self._feed(self.you.message(**content)))
 
     async def sticker(self) -> list[str]:
         sticker = Sticker(
@@ -128,17 +113,7 @@ class ChatClient:
         """Press a button of the last keyboard by its text (or an old one by its data)."""
         if data is None:
             data = self.button_data(text)
-        message = Message(
-            message_id=self.last_markup_message,
-            date=datetime.now(UTC),
-            chat=self.chat,
-            from_user=BOT_USER,
-            text="buttons",
-        )
-        query = CallbackQuery(
-            id=str(next(_ids)), from_user=self.user, chat_instance="c", data=data, message=message
-        )
-        return texts(await self._feed(Update(update_id=next(_ids), callback_query=query)))
+        return texts(await self._feed(self.you.press(data, self.last_markup_message)))
 
     def open(self, exercise_id: str) -> None:
         """Make a specific bundled exercise the open one (tests choose what to answer)."""

@@ -219,7 +219,7 @@ async def test_group_chatter_is_ignored(
     from aiogram.types import Chat
 
     client.open("fin-001")
-    client.chat = Chat(id=-100123, type="supergroup")
+    client.you.chat = Chat(id=-100123, type="supergroup")
     assert await client.send("The e-CNY pilot has been expanded to 26 cities.") == []
     assert await client.sticker() == []
     assert attempts(app) == 0
