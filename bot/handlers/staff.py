@@ -38,11 +38,10 @@ async def invite(
     t: Translator,
     access: Access,
 ) -> None:
-    code = await access.new_invite((command.args or "").strip(), me.id)
+    role = (command.args or "").strip()
+    code = await access.new_invite(role, me.id)
     link = await start_link(bot, code)
-    await message.answer(
-        t("staff.invite", role=quote((command.args or "").strip().lower()), link=link)
-    )
+    await message.answer(t("staff.invite", role=quote(role.lower()), link=link))
 
 
 async def cohort_new(
