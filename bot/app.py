@@ -23,14 +23,19 @@ from aiogram.types import User
 from transtutor.access import Access
 from transtutor.authoring import Authoring
 from transtutor.content.library import Library, install, load_library
+from transtutor.inputs import Inputs
 from transtutor.practice import Practice
+from transtutor.projects import Projects
+from transtutor.reminders import Reminders
+from transtutor.review import Review
 from transtutor.runtime import Runner
 from transtutor.scoring.scorer import Scorer
 from transtutor_bot import errors
 from transtutor_bot.commands import install_menus
 from transtutor_bot.config import Settings
-from transtutor_bot.handlers import common, content, fallback, staff, student
+from transtutor_bot.handlers import common, content, fallback, projects, review, staff, student
 from transtutor_bot.identity import Identity, Roles
+from transtutor_bot.sender import Notifier, RetryAfter
 
 log = logging.getLogger("transtutor")
 OFFLINE_TOKEN = "1:offline"
@@ -70,32 +75,38 @@ class App:
     roles: Roles
     bot: Bot
     dispatcher: Dispatcher
+    projects: Projects
+    reminders: Reminders
 
     def close(self) -> None:
+        self.reminders.shutdown()
         self.runner.close()
 
 
-def build_dispatcher(
-    practice: Practice,
-    access: Access,
-    authoring: Authoring,
-    roles: Roles,
-    library: Library,
-    runner: Runner,
-) -> Dispatcher:
-    dispatcher = Dispatcher(
-        practice=practice,
-        access=access,
-        authoring=authoring,
-        roles=roles,
-        course=library.course,
-        runner=runner,
-    )
-    dispatcher.update.outer_middleware(Identity(practice, access, roles))
+@dataclass(frozen=True)
+class Services:
+    """What handlers get by parameter name (`practice: Practice`, `review: Review`, ...)."""
+
+    practice: Practice
+    access: Access
+    authoring: Authoring
+    projects: Projects
+    review: Review
+    inputs: Inputs
+    notifier: Notifier
+    roles: Roles
+    runner: Runner
+
+
+def build_dispatcher(services: Services, library: Library) -> Dispatcher:
+    dispatcher = Dispatcher(**vars(services), course=library.course)
+    dispatcher.update.outer_middleware(Identity(services.practice, services.access, services.roles))
     dispatcher.include_routers(
         errors.router(),
         common.router(),
         staff.router(),
+        projects.router(),
+        review.router(),
         content.router(),
         student.router(),
         fallback.router(),
@@ -115,8 +126,8 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
         sum(not r.unchanged for r in receipts),
     )
     practice = Practice(runner, Scorer(library.rubrics), library.course)
-    access = Access(runner, on_user_changed=practice.forget_cached)
-    authoring = Authoring(runner, library.catalog)
+    inputs = Inputs(runner)
+    project_service = Projects(runner, library.review_rubrics, settings.zone, inputs)
     roles = Roles(settings)
     if session is None:
         session = AiohttpSession(
@@ -125,14 +136,39 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
             else TelegramAPIServer.from_base("https://api.telegram.org")
         )
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
+    session.middleware(RetryAfter())
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-    dispatcher = build_dispatcher(practice, access, authoring, roles, library, runner)
+    notifier = Notifier(bot, settings.zone)
+    in_memory = str(settings.db) == ":memory:"
+    reminders = Reminders(
+        runner, settings.zone, notifier.reminder, None if in_memory else settings.db
+    )
+    project_service.on_deadline_changed = reminders.rebuild
+    services = Services(
+        practice=practice,
+        access=Access(runner, on_user_changed=practice.forget_cached),
+        authoring=Authoring(runner, library.catalog),
+        projects=project_service,
+        review=Review(runner, project_service, inputs),
+        inputs=inputs,
+        notifier=notifier,
+        roles=roles,
+        runner=runner,
+    )
+    dispatcher = build_dispatcher(services, library)
 
     async def on_startup(bot: Bot) -> None:
         await install_menus(bot, roles.privileged_ids)
+        await reminders.start()
+
+    async def on_shutdown() -> None:
+        reminders.shutdown()
 
     dispatcher.startup.register(on_startup)
-    return App(settings, library, runner, practice, roles, bot, dispatcher)
+    dispatcher.shutdown.register(on_shutdown)
+    return App(
+        settings, library, runner, practice, roles, bot, dispatcher, project_service, reminders
+    )
 
 
 async def wait_for_api(bot: Bot, attempts: int = 30) -> User:

@@ -7,9 +7,9 @@ import logging
 from aiogram import Router
 from aiogram.types import ErrorEvent
 
-from transtutor.access import AccessRejected, UnknownCode
-from transtutor.errors import ImportRejected
-from transtutor.practice import AnswerRejected, NoExercises, NoOpenExercise, StaleStep
+from transtutor.access import UnknownCode
+from transtutor.errors import ImportRejected, Rejected
+from transtutor.practice import NoExercises, NoOpenExercise, StaleStep
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render import quote, reply
 
@@ -18,8 +18,9 @@ MAX_PROBLEMS_SHOWN = 25
 
 
 def message_for(exception: Exception, t: Translator) -> str | None:
-    if isinstance(exception, AnswerRejected):
-        return t(f"reject.{exception.reason}", **exception.params)
+    if isinstance(exception, Rejected):
+        params = {k: quote(str(v)) for k, v in exception.params.items()}
+        return t(f"{exception.prefix}.{exception.reason}", **params)
     if isinstance(exception, ImportRejected):
         problems = exception.problems
         lines = [t("upload.rejected", count=len(problems), file=quote(problems[0].file))]
@@ -27,8 +28,6 @@ def message_for(exception: Exception, t: Translator) -> str | None:
         if len(problems) > MAX_PROBLEMS_SHOWN:
             lines.append(t("upload.more", count=len(problems) - MAX_PROBLEMS_SHOWN))
         return "\n".join(lines)
-    if isinstance(exception, AccessRejected):
-        return t(f"access.{exception.reason}", **{k: quote(v) for k, v in exception.params.items()})
     if isinstance(exception, NoOpenExercise):
         return t("reject.no_exercise")
     if isinstance(exception, StaleStep):

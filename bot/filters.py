@@ -7,6 +7,7 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
+from transtutor.inputs import Inputs
 from transtutor.storage import UserRecord
 
 
@@ -18,3 +19,25 @@ class HasRole(Filter):
 
     async def __call__(self, event: TelegramObject, me: UserRecord | None = None, **_: Any) -> bool:
         return me is not None and me.role in self.roles
+
+
+class Awaits(Filter):
+    """Passes when the user's next message is awaited for `kind` (see transtutor.inputs);
+    for reviews, only at the comment step."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    async def __call__(
+        self,
+        event: TelegramObject,
+        me: UserRecord | None = None,
+        inputs: Inputs | None = None,
+        **_: Any,
+    ) -> bool:
+        if me is None or inputs is None:
+            return False
+        waiting = inputs.get(me.id)
+        if waiting is None or waiting.kind != self.kind:
+            return False
+        return self.kind != "review" or waiting.data.get("stage") == "comment"

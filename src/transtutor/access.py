@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from transtutor.errors import TranstutorError
+from transtutor.errors import Rejected, TranstutorError
 from transtutor.runtime import Runner
 from transtutor.storage import Storage, utcnow
 
@@ -22,13 +22,10 @@ ROLE_INVITE_PREFIX = "r-"
 MAX_COHORT_NAME = 64
 
 
-class AccessRejected(TranstutorError):
-    """A request about roles or cohorts that cannot be done; `reason` names the message."""
+class AccessRejected(Rejected):
+    """A request about roles or cohorts that cannot be done."""
 
-    def __init__(self, reason: str, **params: str) -> None:
-        self.reason = reason
-        self.params = params
-        super().__init__(reason)
+    prefix = "access"
 
 
 class UnknownCode(TranstutorError):

@@ -9,6 +9,18 @@ class TranstutorError(Exception):
     """Base of every error the core raises on purpose."""
 
 
+class Rejected(TranstutorError):
+    """A request refused with a reason the user can act on. The edge shows the message
+    `{prefix}.{reason}` with `params` filled in (as plain text)."""
+
+    prefix = "reject"
+
+    def __init__(self, reason: str, **params: object) -> None:
+        self.reason = reason
+        self.params = params
+        super().__init__(reason)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an uploaded file, located precisely enough to fix it."""

@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from transtutor.content.models import (
     ERROR_CATEGORIES,
@@ -20,7 +19,7 @@ from transtutor.content.models import (
     ExerciseSet,
     ExerciseType,
 )
-from transtutor.errors import TranstutorError
+from transtutor.errors import Rejected, TranstutorError
 from transtutor.mastery import OutcomeMastery, empty
 from transtutor.runtime import Runner
 from transtutor.scoring.checks import ErrorMark, span_of
@@ -46,13 +45,10 @@ class StaleStep(TranstutorError):
     """A button or step belongs to an exercise that is no longer open."""
 
 
-class AnswerRejected(TranstutorError):
-    """An answer the scorer should not see; `reason` names the message to show."""
+class AnswerRejected(Rejected):
+    """An answer the scorer should not see."""
 
-    def __init__(self, reason: str, **params: Any) -> None:
-        self.reason = reason
-        self.params = params
-        super().__init__(reason)
+    prefix = "reject"
 
 
 @dataclass(frozen=True)

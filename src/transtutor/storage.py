@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from transtutor.content.models import Course, ExerciseSet
+from transtutor.grading import MAX_REVIEWERS, Rating, combine, from_json, to_json
 from transtutor.mastery import OutcomeMastery, empty
 
 
@@ -127,7 +128,29 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Projects at work: what a user's next message is for, reminder waves, submission lookups."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE inputs (
+            user_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}', since TEXT NOT NULL);
+        CREATE TABLE reminder_waves (
+            project_id TEXT NOT NULL, user_id INTEGER NOT NULL, lead_minutes INTEGER NOT NULL,
+            done_at TEXT NOT NULL, PRIMARY KEY (project_id, user_id, lead_minutes));
+        ALTER TABLE submissions ADD COLUMN update_id INTEGER;
+        CREATE INDEX submissions_project ON submissions(project_id, user_id, submitted_at);
+        CREATE INDEX grades_reviewer ON grades(reviewer_id)
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
 
 
 @dataclass(frozen=True)
@@ -176,6 +199,57 @@ class ImportReceipt:
     version: int
     exercise_count: int
     unchanged: bool
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    id: str
+    title: str
+    deadline: datetime  # aware
+    leads: tuple[int, ...]  # reminder lead times in minutes, longest first
+    rubric: str
+    outcomes: tuple[str, ...]
+    cohort_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    id: int
+    project_id: str
+    user_id: int
+    text: str | None
+    file_id: str | None
+    file_name: str | None
+    submitted_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    reviewer_id: int
+    reviewer_name: str
+    ratings: list[Rating]
+    score: float
+    comment: str
+    at: str
+
+
+@dataclass(frozen=True)
+class PendingInput:
+    """What a user's next message is for: project work (`submission`) or a review comment."""
+
+    user_id: int
+    kind: str
+    ref: str
+    data: dict[str, Any]
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    name: str
+    language: str
 
 
 class Storage:
@@ -576,3 +650,341 @@ class Storage:
             [user_id, _iso(since)],
         ).fetchall()
         return {(r[0], r[1]) for r in rows}
+
+    # -- projects ----------------------------------------------------------------------------
+
+    def create_project(self, project: ProjectRecord, created_by: int | None, now: datetime) -> bool:
+        """Store a new project; False (nothing written) if the id is taken."""
+        with self.db.atomic():
+            if self.project(project.id) is not None:
+                return False
+            self.db.execute(
+                "INSERT INTO projects (id, title, deadline, reminders, rubric, outcomes, "
+                "cohort_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    project.id,
+                    project.title,
+                    _iso(project.deadline),
+                    _json(list(project.leads)),
+                    project.rubric,
+                    _json(list(project.outcomes)),
+                    project.cohort_id,
+                    created_by,
+                    _iso(now),
+                ],
+            )
+        return True
+
+    _PROJECT_COLUMNS = "id, title, deadline, reminders, rubric, outcomes, cohort_id"
+
+    @staticmethod
+    def _project(row: Any) -> ProjectRecord:
+        return ProjectRecord(
+            row[0],
+            row[1],
+            datetime.fromisoformat(row[2]),
+            tuple(json.loads(row[3])),
+            row[4] or "",
+            tuple(json.loads(row[5])),
+            row[6],
+        )
+
+    def project(self, project_id: str) -> ProjectRecord | None:
+        """A project by id, ignoring case (students type `p1` for `P1`)."""
+        row = self.db.execute(
+            f"SELECT {self._PROJECT_COLUMNS} FROM projects WHERE id = ? COLLATE NOCASE",
+            [project_id],
+        ).fetchone()
+        return self._project(row) if row else None
+
+    def projects(self) -> list[ProjectRecord]:
+        rows = self.db.execute(
+            f"SELECT {self._PROJECT_COLUMNS} FROM projects ORDER BY deadline, id"
+        ).fetchall()
+        return [self._project(r) for r in rows]
+
+    def project_stats(self, project: ProjectRecord) -> tuple[int, int, int]:
+        """(students it is for, students who submitted, submissions with at least one review)."""
+        students = self.db.execute(
+            "SELECT COUNT(*) FROM users WHERE role = 'student' AND (? IS NULL OR cohort_id = ?)",
+            [project.cohort_id, project.cohort_id],
+        ).fetchone()[0]
+        submitted, graded = self.db.execute(
+            "SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT g.submission_id) FROM submissions s "
+            "LEFT JOIN grades g ON g.submission_id = s.id WHERE s.project_id = ?",
+            [project.id],
+        ).fetchone()
+        return int(students), int(submitted), int(graded)
+
+    def user(self, user_id: int) -> UserRecord | None:
+        row = self.db.execute(
+            "SELECT id, COALESCE(name, ''), COALESCE(language, 'en'), role, cohort_id FROM users "
+            "WHERE id = ?",
+            [user_id],
+        ).fetchone()
+        return UserRecord(*row) if row else None
+
+    def extend(
+        self, project_id: str, user_id: int, deadline: datetime, granted_by: int | None
+    ) -> None:
+        """A personal deadline; reminders already sent for the old one no longer count."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO extensions (project_id, user_id, deadline, granted_by) "
+                "VALUES (?, ?, ?, ?)",
+                [project_id, user_id, _iso(deadline), granted_by],
+            )
+            for table in ("reminders_sent", "reminder_waves"):
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE project_id = ? AND user_id = ?",
+                    [project_id, user_id],
+                )
+
+    def extensions(self) -> list[tuple[str, int, datetime]]:
+        rows = self.db.execute("SELECT project_id, user_id, deadline FROM extensions").fetchall()
+        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+
+    def deadline_for(self, project: ProjectRecord, user_id: int) -> tuple[datetime, bool]:
+        """The user's deadline for the project and whether it is an extension."""
+        row = self.db.execute(
+            "SELECT deadline FROM extensions WHERE project_id = ? AND user_id = ?",
+            [project.id, user_id],
+        ).fetchone()
+        return (datetime.fromisoformat(row[0]), True) if row else (project.deadline, False)
+
+    # -- submissions and reviews -------------------------------------------------------------
+
+    _SUBMISSION_COLUMNS = "id, project_id, user_id, text, file_id, file_name, submitted_at, late"
+
+    @staticmethod
+    def _submission(row: Any) -> SubmissionRecord:
+        return SubmissionRecord(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            datetime.fromisoformat(row[6]),
+            bool(row[7]),
+        )
+
+    def add_submission(
+        self,
+        project_id: str,
+        user_id: int,
+        text: str | None,
+        file: tuple[str, str] | None,
+        now: datetime,
+        late: bool,
+        update_id: int | None = None,
+    ) -> int:
+        """Store project work (text, or a Telegram file id and name) and end the wait for it."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO submissions (project_id, user_id, text, file_id, file_name, "
+                "submitted_at, late, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    project_id,
+                    user_id,
+                    text,
+                    file[0] if file else None,
+                    file[1] if file else None,
+                    _iso(now),
+                    int(late),
+                    update_id,
+                ],
+            )
+            self.db.execute("DELETE FROM inputs WHERE user_id = ?", [user_id])
+        return int(cursor.lastrowid or 0)
+
+    def submission(self, submission_id: int) -> SubmissionRecord | None:
+        row = self.db.execute(
+            f"SELECT {self._SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id]
+        ).fetchone()
+        return self._submission(row) if row else None
+
+    def latest_submissions(self, user_id: int) -> dict[str, SubmissionRecord]:
+        """The user's latest submission per project."""
+        rows = self.db.execute(
+            f"SELECT {self._SUBMISSION_COLUMNS} FROM submissions WHERE user_id = ? ORDER BY id",
+            [user_id],
+        ).fetchall()
+        return {r[1]: self._submission(r) for r in rows}
+
+    def review_queue(self, reviewer_id: int, project_id: str | None = None) -> list[int]:
+        """Ids of submissions this reviewer may review, oldest first: each student's latest per
+        project, not the reviewer's own, not reviewed by them, with fewer than two reviews."""
+        rows = self.db.execute(
+            "SELECT s.id FROM submissions s WHERE s.user_id != :me "
+            "AND (:project IS NULL OR s.project_id = :project COLLATE NOCASE) "
+            "AND s.id = (SELECT MAX(id) FROM submissions WHERE project_id = s.project_id "
+            "AND user_id = s.user_id) "
+            "AND NOT EXISTS (SELECT 1 FROM grades WHERE submission_id = s.id "
+            "AND reviewer_id = :me) "
+            "AND (SELECT COUNT(*) FROM grades WHERE submission_id = s.id) < :most "
+            "ORDER BY s.submitted_at, s.id",
+            {"me": reviewer_id, "project": project_id, "most": MAX_REVIEWERS},
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def reviews(self, submission_id: int) -> list[ReviewRecord]:
+        rows = self.db.execute(
+            "SELECT g.reviewer_id, COALESCE(u.name, ''), g.criteria, g.score, g.comment, "
+            "g.created_at FROM grades g LEFT JOIN users u ON u.id = g.reviewer_id "
+            "WHERE g.submission_id = ? ORDER BY g.created_at, g.reviewer_id",
+            [submission_id],
+        ).fetchall()
+        return [
+            ReviewRecord(r[0], r[1], from_json(json.loads(r[2])), r[3], r[4] or "", r[5])
+            for r in rows
+        ]
+
+    def save_review(
+        self,
+        submission_id: int,
+        reviewer_id: int,
+        review: list[Rating],
+        comment: str,
+        now: datetime,
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Store one reviewer's grade and update the student's mastery in one transaction.
+        Returns the student's mastery before and after for the outcomes the project evidences."""
+        submission = self.submission(submission_id)
+        assert submission is not None
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO grades (submission_id, reviewer_id, criteria, score, "
+                "comment, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    submission_id,
+                    reviewer_id,
+                    _json(to_json(review)),
+                    combine([review]).score,
+                    comment,
+                    _iso(now),
+                ],
+            )
+            self.db.execute("DELETE FROM inputs WHERE user_id = ?", [reviewer_id])
+            before = self.mastery(submission.user_id)
+            after = self._rebuild_mastery(submission.user_id)
+        outcomes = {o for r in review for o in r.outcomes}
+        return (
+            {o: before[o].value if o in before else 0.0 for o in outcomes},
+            {o: after[o].value if o in after else 0.0 for o in outcomes},
+        )
+
+    def _rebuild_mastery(self, user_id: int) -> dict[str, OutcomeMastery]:
+        """Replay all of a learner's evidence in time order (attempts and reviewed projects)."""
+        events: list[tuple[str, int, int, dict[str, float]]] = [
+            (r[0], 0, r[1], json.loads(r[2] or "{}"))
+            for r in self.db.execute(
+                "SELECT created_at, id, json_extract(result, '$.evidence') FROM attempts "
+                "WHERE user_id = ?",
+                [user_id],
+            ).fetchall()
+        ]
+        reviewed = self.db.execute(
+            "SELECT s.id, MIN(g.created_at) FROM submissions s JOIN grades g "
+            "ON g.submission_id = s.id WHERE s.user_id = ? GROUP BY s.id",
+            [user_id],
+        ).fetchall()
+        for submission_id, first_review in reviewed:
+            combined = combine(r.ratings for r in self.reviews(submission_id))
+            events.append((first_review, 1, submission_id, combined.evidence))
+        state: dict[str, OutcomeMastery] = {}
+        for _, _, _, evidence in sorted(events):
+            for outcome, value in evidence.items():
+                state[outcome] = state.get(outcome, empty(outcome)).updated(value)
+        self.db.execute("DELETE FROM mastery WHERE user_id = ?", [user_id])
+        now = _iso(utcnow())
+        self.db.table("mastery").insert_all(
+            {
+                "user_id": user_id,
+                "outcome_id": m.outcome,
+                "value": m.value,
+                "attempts": m.attempts,
+                "updated_at": now,
+                "evidence_sum": m.evidence_sum,
+                "evidence_weight": m.evidence_weight,
+            }
+            for m in state.values()
+        )
+        return state
+
+    # -- what a user's next message is for ---------------------------------------------------
+
+    def set_input(
+        self, user_id: int, kind: str, ref: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO inputs (user_id, kind, ref, data, since) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [user_id, kind, ref, _json(data), _iso(now)],
+            )
+
+    def clear_input(self, user_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM inputs WHERE user_id = ?", [user_id])
+
+    def inputs(self) -> list[PendingInput]:
+        rows = self.db.execute("SELECT user_id, kind, ref, data, since FROM inputs").fetchall()
+        return [
+            PendingInput(r[0], r[1], r[2], json.loads(r[3]), datetime.fromisoformat(r[4]))
+            for r in rows
+        ]
+
+    # -- reminders ---------------------------------------------------------------------------
+
+    def reminder_recipients(
+        self, project: ProjectRecord, lead_minutes: int, user_id: int = 0
+    ) -> list[Recipient]:
+        """Students still to be reminded: no submission yet, not reminded at this lead. For
+        user_id 0, everyone on the project's own deadline; otherwise that extended user."""
+        rows = self.db.execute(
+            "SELECT u.id, COALESCE(u.name, ''), COALESCE(u.language, 'en') FROM users u "
+            "WHERE u.role = 'student' AND (:cohort IS NULL OR u.cohort_id = :cohort) "
+            "AND (:user = 0 OR u.id = :user) "
+            "AND EXISTS (SELECT 1 FROM extensions e WHERE e.project_id = :p "
+            "AND e.user_id = u.id) = (:user != 0) "
+            "AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.project_id = :p "
+            "AND s.user_id = u.id) "
+            "AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.project_id = :p "
+            "AND r.user_id = u.id AND r.lead_minutes = :lead) ORDER BY u.id",
+            {"cohort": project.cohort_id, "user": user_id, "p": project.id, "lead": lead_minutes},
+        ).fetchall()
+        return [Recipient(*r) for r in rows]
+
+    def claim_reminder(self, project_id: str, user_id: int, lead: int, now: datetime) -> bool:
+        """Mark a reminder as sent before sending it: False if it already was."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO reminders_sent (project_id, user_id, lead_minutes, "
+                "sent_at) VALUES (?, ?, ?, ?)",
+                [project_id, user_id, lead, _iso(now)],
+            )
+        return cursor.rowcount == 1
+
+    def release_reminder(self, project_id: str, user_id: int, lead: int) -> None:
+        """Undo a claim whose message could not be sent, so a later run can send it."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM reminders_sent WHERE project_id = ? AND user_id = ? "
+                "AND lead_minutes = ?",
+                [project_id, user_id, lead],
+            )
+
+    def finish_wave(self, project_id: str, user_id: int, lead: int, now: datetime) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO reminder_waves (project_id, user_id, lead_minutes, "
+                "done_at) VALUES (?, ?, ?, ?)",
+                [project_id, user_id, lead, _iso(now)],
+            )
+
+    def finished_waves(self) -> set[tuple[str, int, int]]:
+        rows = self.db.execute(
+            "SELECT project_id, user_id, lead_minutes FROM reminder_waves"
+        ).fetchall()
+        return {(r[0], r[1], r[2]) for r in rows}

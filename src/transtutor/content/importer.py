@@ -7,7 +7,7 @@ exercise or row, field, reason). Callers write to storage only after it returned
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from transtutor.content.models import (
     Exercise,
     ExerciseSet,
     ExerciseType,
+    ReviewRubric,
     Rubric,
     default_rubric,
 )
@@ -36,6 +37,7 @@ class Catalog:
 
     course: Course
     rubrics: dict[str, Rubric]
+    review_rubrics: dict[str, ReviewRubric] = field(default_factory=dict)
 
     def default_rubric(self, language_pair: str) -> str | None:
         rubric = default_rubric(self.rubrics, language_pair)
@@ -264,42 +266,52 @@ def parse_caption(caption: str | None) -> dict[str, Any]:
     return meta
 
 
-def _load_model(path: Path, model: type[Course] | type[Rubric]) -> Any:
+def _document(path: Path) -> Any:
     data = path.read_bytes()
     check_size(data, path.name)
     try:
-        doc = load_document(data, path.name)
+        return load_document(data, path.name)
     except ReadError as exc:
         raise ImportRejected([exc.problem]) from exc
+
+
+def _validate(doc: Any, model: type[Course] | type[Rubric] | type[ReviewRubric], file: str) -> Any:
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        raise ImportRejected(_problems(exc, path.name, "")) from exc
+        raise ImportRejected(_problems(exc, file, "")) from exc
 
 
 def load_course(path: Path) -> Course:
-    course: Course = _load_model(path, Course)
+    course: Course = _validate(_document(path), Course, path.name)
     return course
 
 
-def load_rubrics(paths: Iterable[Path]) -> dict[str, Rubric]:
+def load_rubrics(paths: Iterable[Path]) -> tuple[dict[str, Rubric], dict[str, ReviewRubric]]:
+    """Scoring rubrics and, from files with `kind: review`, rubrics for project reviews."""
     rubrics: dict[str, Rubric] = {}
+    reviews: dict[str, ReviewRubric] = {}
     problems: list[Problem] = []
     for path in paths:
         try:
-            rubric: Rubric = _load_model(path, Rubric)
+            doc = _document(path)
+            model = ReviewRubric if isinstance(doc, dict) and "kind" in doc else Rubric
+            rubric: Rubric | ReviewRubric = _validate(doc, model, path.name)
         except ImportRejected as exc:
             problems.extend(exc.problems)
             continue
-        if rubric.id in rubrics:
+        if rubric.id in rubrics or rubric.id in reviews:
             problems.append(Problem(path.name, "", "id", f"rubric {rubric.id!r} is defined twice"))
-        rubrics[rubric.id] = rubric
+        if isinstance(rubric, ReviewRubric):
+            reviews[rubric.id] = rubric
+        else:
+            rubrics[rubric.id] = rubric
     if problems:
         raise ImportRejected(problems)
-    return rubrics
+    return rubrics, reviews
 
 
-def check_rubric_outcomes(rubrics: dict[str, Rubric], course: Course) -> None:
+def check_rubric_outcomes(rubrics: Iterable[Rubric | ReviewRubric], course: Course) -> None:
     problems = [
         Problem(
             f"rubric {rubric.id}",
@@ -307,7 +319,7 @@ def check_rubric_outcomes(rubrics: dict[str, Rubric], course: Course) -> None:
             "outcomes",
             f"unknown outcome {outcome!r}",
         )
-        for rubric in rubrics.values()
+        for rubric in rubrics
         for criterion in rubric.criteria
         for outcome in criterion.outcomes
         if outcome not in course.outcome_ids

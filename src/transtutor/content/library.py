@@ -16,7 +16,7 @@ from transtutor.content.importer import (
     parse_set,
     sidecar_meta,
 )
-from transtutor.content.models import Course, ExerciseSet, Rubric
+from transtutor.content.models import Course, ExerciseSet, ReviewRubric, Rubric
 from transtutor.content.readers import SET_FORMATS
 from transtutor.errors import ImportRejected, Problem
 from transtutor.storage import ImportReceipt, Storage
@@ -39,11 +39,12 @@ class Library:
 
     course: Course
     rubrics: dict[str, Rubric]
+    review_rubrics: dict[str, ReviewRubric] = field(default_factory=dict)
     sets: dict[str, ExerciseSet] = field(default_factory=dict)
 
     @property
     def catalog(self) -> Catalog:
-        return Catalog(self.course, self.rubrics)
+        return Catalog(self.course, self.rubrics, self.review_rubrics)
 
 
 def set_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -68,17 +69,17 @@ def load_catalog(exercises_dir: Path, rubrics_dir: Path) -> Catalog:
     if not course_path.exists():
         raise ImportRejected([Problem(str(exercises_dir), "", "", f"no {COURSE_FILE} here")])
     course = load_course(course_path)
-    rubrics = load_rubrics(sorted(rubrics_dir.glob("*.y*ml")))
+    rubrics, reviews = load_rubrics(sorted(rubrics_dir.glob("*.y*ml")))
     if not rubrics:
         raise ImportRejected([Problem(str(rubrics_dir), "", "", "no rubric files here")])
-    check_rubric_outcomes(rubrics, course)
-    return Catalog(course, rubrics)
+    check_rubric_outcomes([*rubrics.values(), *reviews.values()], course)
+    return Catalog(course, rubrics, reviews)
 
 
 def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
     """Load and validate everything; raise ImportRejected with every problem in every file."""
     catalog = load_catalog(exercises_dir, rubrics_dir)
-    library = Library(catalog.course, catalog.rubrics)
+    library = Library(catalog.course, catalog.rubrics, catalog.review_rubrics)
     problems: list[Problem] = []
     for path in set_files([exercises_dir]):
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -286,6 +286,39 @@ class Rubric(_Strict):
     @classmethod
     def _unique(cls, criteria: list[Criterion]) -> list[Criterion]:
         return _unique_ids(criteria, "criterion")
+
+
+# How a reviewer rates a project against one criterion; level / 4 is the criterion's value.
+REVIEW_LEVELS = ("not_met", "weak", "adequate", "good", "excellent")
+
+
+class ReviewCriterion(_Strict):
+    """A criterion a person judges (project work): its share of the grade and its outcomes."""
+
+    id: Annotated[str, Field(pattern=SLUG)]
+    title: Localized
+    weight: Annotated[float, Field(gt=0, le=1)]
+    outcomes: Annotated[list[str], Field(min_length=1)]
+    guide: Localized | None = None  # what the reviewer looks for
+
+
+class ReviewRubric(_Strict):
+    """A rubric for project reviews (`kind: review`). The grade is the weighted mean of the
+    criterion values (weights are shares, normalised to sum to 1)."""
+
+    kind: Literal["review"]
+    id: Annotated[str, Field(pattern=SLUG)]
+    title: Localized
+    criteria: Annotated[list[ReviewCriterion], Field(min_length=1, max_length=10)]
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique(cls, criteria: list[ReviewCriterion]) -> list[ReviewCriterion]:
+        return _unique_ids(criteria, "criterion")
+
+    @property
+    def outcomes(self) -> list[str]:
+        return sorted({o for c in self.criteria for o in c.outcomes})
 
 
 def default_rubric(rubrics: dict[str, Rubric], language_pair: str) -> Rubric | None:

@@ -1,0 +1,213 @@
+"""Deadline reminders: APScheduler 3 jobs derived from the projects in the database.
+
+The database is the source of truth; the scheduler (AsyncIOScheduler, job store in the same
+SQLite file) only says *when* to look. One job per project and lead time reminds everyone on
+the project's deadline (`reminder:{project}:0:{lead}`); a student with an extension has jobs of
+their own (`reminder:{project}:{user}:{lead}`). A job sends to the students of the project who
+have not submitted and were not reminded at that lead yet, and records each reminder *before*
+sending it (released again if the send fails), so nobody gets one twice, also across restarts.
+At start the jobs are rebuilt from the database with `replace_existing=True`.
+
+Rule for what fell due while the bot was down (documented in the README): such a reminder is
+sent once when the bot is back, if the deadline is still ahead and no shorter lead is also due
+(then only the most urgent one goes out); once the deadline has passed it is dropped. Each
+message states the time actually left. Jobs use `misfire_grace_time=None` (never dropped by the
+scheduler for lateness: the rule above decides) and `coalesce=True`.
+Run one bot process per database: two schedulers on one job store would both run the jobs
+(the reminders table still keeps each reminder to one send).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.base import BaseJobStore
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from transtutor.runtime import Runner
+from transtutor.storage import ProjectRecord, Recipient, Storage, utcnow
+
+log = logging.getLogger(__name__)
+JOB_PREFIX = "reminder:"
+RETRY_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    recipient: Recipient
+    project: ProjectRecord
+    deadline: datetime
+    left: timedelta
+    lead_minutes: int
+
+
+# Sends one reminder: True when delivered, False when the user cannot be reached (blocked the
+# bot: not retried); an exception means "try again later".
+Deliver = Callable[[Reminder], Awaitable[bool]]
+
+_active: Reminders | None = None
+
+
+async def run_reminder(project_id: str, user_id: int, lead_minutes: int) -> None:
+    """The scheduled job: an importable function with plain-data arguments."""
+    if _active is None:
+        log.warning(
+            "reminder %s/%s/%s fired with no bot running", project_id, user_id, lead_minutes
+        )
+        return
+    await _active.fire(project_id, user_id, lead_minutes)
+
+
+def job_id(project_id: str, user_id: int, lead_minutes: int) -> str:
+    return f"{JOB_PREFIX}{project_id}:{user_id}:{lead_minutes}"
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    id: str
+    at: datetime
+    args: tuple[str, int, int]
+
+
+def plan(storage: Storage, now: datetime) -> list[PlannedJob]:
+    """Every reminder job the database calls for: waves not finished, deadlines still ahead."""
+    finished = storage.finished_waves()
+    deadlines: list[tuple[ProjectRecord, int, datetime]] = []
+    projects = {p.id: p for p in storage.projects()}
+    for project in projects.values():
+        deadlines.append((project, 0, project.deadline))
+    for project_id, user_id, deadline in storage.extensions():
+        if project_id in projects:
+            deadlines.append((projects[project_id], user_id, deadline))
+    jobs = []
+    for project, user_id, deadline in deadlines:
+        if deadline <= now:
+            continue
+        for lead in project.leads:
+            if (project.id, user_id, lead) not in finished:
+                jobs.append(
+                    PlannedJob(
+                        job_id(project.id, user_id, lead),
+                        deadline - timedelta(minutes=lead),
+                        (project.id, user_id, lead),
+                    )
+                )
+    return jobs
+
+
+class Reminders:
+    def __init__(
+        self,
+        runner: Runner,
+        zone: ZoneInfo,
+        deliver: Deliver,
+        database: Path | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.runner = runner
+        self.deliver = deliver
+        self.clock = clock
+        store: BaseJobStore = (
+            SQLAlchemyJobStore(url=f"sqlite:///{database}") if database else MemoryJobStore()
+        )
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": store},
+            timezone=zone,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    async def start(self) -> None:
+        """Start the scheduler (it needs the running event loop) and rebuild the jobs."""
+        global _active
+        _active = self
+        self.scheduler.start()
+        await self.rebuild()
+
+    def shutdown(self) -> None:
+        global _active
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if _active is self:
+            _active = None
+
+    async def rebuild(self, *_: Any) -> int:
+        """Make the scheduled jobs match the database; returns how many are planned."""
+        planned = await self.runner.db(plan, self.clock())
+        wanted = {job.id for job in planned}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+                job.remove()
+        for job in planned:
+            self._schedule(job.id, job.at, job.args)
+        return len(planned)
+
+    def _schedule(self, job: str, at: datetime, args: tuple[str, int, int]) -> None:
+        self.scheduler.add_job(
+            run_reminder, "date", run_date=at, args=list(args), id=job, replace_existing=True
+        )
+
+    async def fire(self, project_id: str, user_id: int, lead_minutes: int) -> int:
+        """Send the reminders of one wave that are still due; returns how many were sent."""
+        now = self.clock()
+        project = await self.runner.db(Storage.project, project_id)
+        if project is None:
+            return 0
+        if user_id:
+            deadline, extended = await self.runner.db(Storage.deadline_for, project, user_id)
+            if not extended:
+                return 0  # the extension is gone; the project-wide wave covers this student
+        else:
+            deadline = project.deadline
+        useful = now < deadline and not any(
+            lead < lead_minutes and deadline - timedelta(minutes=lead) <= now
+            for lead in project.leads
+        )
+        sent = failed = 0
+        if useful:
+            recipients = await self.runner.db(
+                Storage.reminder_recipients, project, lead_minutes, user_id
+            )
+            for recipient in recipients:
+                delivered = await self._send_one(
+                    Reminder(recipient, project, deadline, deadline - now, lead_minutes)
+                )
+                sent += delivered is True
+                failed += delivered is None
+        if failed:
+            self._schedule(
+                job_id(project.id, user_id, lead_minutes),
+                now + RETRY_AFTER,
+                (project.id, user_id, lead_minutes),
+            )
+        else:
+            await self.runner.db(Storage.finish_wave, project.id, user_id, lead_minutes, now)
+        log.info(
+            "reminders %s/%s/%sm: %d sent, %d to retry%s",
+            project.id,
+            user_id or "all",
+            lead_minutes,
+            sent,
+            failed,
+            "" if useful else " (no longer useful: skipped)",
+        )
+        return sent
+
+    async def _send_one(self, reminder: Reminder) -> bool | None:
+        """True sent, False unreachable, None failed for now (released for a later run)."""
+        key = (reminder.project.id, reminder.recipient.user_id, reminder.lead_minutes)
+        if not await self.runner.db(Storage.claim_reminder, *key, self.clock()):
+            return False  # someone else sent it
+        try:
+            return await self.deliver(reminder)
+        except Exception as exc:  # any failure: the reminder must stay sendable
+            log.warning("reminder to %s not sent (%s); will retry", key[1], type(exc).__name__)
+            await self.runner.db(Storage.release_reminder, *key)
+            return None
