@@ -124,12 +124,14 @@ class Reminders:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
 
-    async def start(self) -> None:
-        """Start the scheduler (it needs the running event loop) and rebuild the jobs."""
+    async def start(self, rebuild: bool = True) -> None:
+        """Start the scheduler (it needs the running event loop) and rebuild the jobs from the
+        database (tests pass rebuild=False to prove the job store alone keeps them)."""
         global _active
         _active = self
         self.scheduler.start()
-        await self.rebuild()
+        if rebuild:
+            await self.rebuild()
 
     def shutdown(self) -> None:
         global _active
@@ -166,6 +168,14 @@ class Reminders:
                 return 0  # the extension is gone; the project-wide wave covers this student
         else:
             deadline = project.deadline
+        due_at = deadline - timedelta(minutes=lead_minutes)
+        if now < due_at:  # the deadline moved later since this run was planned
+            self._schedule(
+                job_id(project.id, user_id, lead_minutes),
+                due_at,
+                (project.id, user_id, lead_minutes),
+            )
+            return 0
         useful = now < deadline and not any(
             lead < lead_minutes and deadline - timedelta(minutes=lead) <= now
             for lead in project.leads

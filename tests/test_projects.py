@@ -1,0 +1,245 @@
+"""The core of projects: parsing, late work, grading rules and reminders (real APScheduler)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from transtutor.content.library import Library
+from transtutor.grading import Rating, combine, ratings
+from transtutor.inputs import Inputs
+from transtutor.projects import ProjectRejected, Projects, parse_leads, parse_when
+from transtutor.reminders import Reminder, Reminders
+from transtutor.runtime import Runner
+from transtutor.storage import ProjectRecord, Storage
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+
+
+class Clock:
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def runner(db_path: Path) -> Iterator[Runner]:
+    running = Runner(db_path)
+    yield running
+    running.close()
+
+
+def add_students(runner: Runner, *ids: int) -> None:
+    for user_id in ids:
+        runner.db_sync(Storage.touch_user, user_id, f"S{user_id}", "en", START)
+
+
+def add_project(runner: Runner, deadline: datetime, leads: tuple[int, ...]) -> ProjectRecord:
+    project = ProjectRecord("P1", "Essay", deadline, leads, "project-review", ("LO1",))
+    assert runner.db_sync(Storage.create_project, project, 1, START)
+    return project
+
+
+def submit(runner: Runner, user_id: int, at: datetime = START) -> None:
+    runner.db_sync(Storage.add_submission, "P1", user_id, "work", None, at, False)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def test_deadlines_are_read_in_the_course_time_zone() -> None:
+    assert parse_when("2026-12-01  18:00", SHANGHAI) == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with pytest.raises(ProjectRejected) as caught:
+        parse_when("12/01/2026 6pm", SHANGHAI)
+    assert caught.value.reason == "bad_when"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("72h,24h,1h", (4320, 1440, 60)),
+        ("2d, 30m ,1h30m", (2880, 90, 30)),
+        ("1h,60m", (60,)),
+        ("15min", (15,)),
+    ],
+)
+def test_reminder_leads(text: str, minutes: tuple[int, ...]) -> None:
+    assert parse_leads(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", "soon", "0m", "61d", "1h,", "h", "1h,2h,3h,4h,5h,6h,7h"])
+def test_bad_reminder_leads_are_refused(text: str) -> None:
+    with pytest.raises(ProjectRejected):
+        parse_leads(text)
+
+
+async def test_work_after_the_personal_deadline_is_flagged_late(
+    runner: Runner, library: Library
+) -> None:
+    clock = Clock()
+    projects = Projects(runner, library.review_rubrics, SHANGHAI, Inputs(runner, clock), clock)
+    add_students(runner, 10, 11)
+    await projects.create("P1 2026-12-02 18:00 remind=1h Essay", 1)
+    await projects.extend("P1 11 2026-12-04 18:00", 1)
+    clock.now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # after P1's deadline, before 11's
+    receipts = []
+    for student in (10, 11):
+        await projects.begin(student, "p1")
+        receipts.append(await projects.submit(student, "my work", None))
+    assert [r.late for r in receipts] == [True, False]
+    assert receipts[0].at - receipts[0].deadline == timedelta(days=1)
+    with pytest.raises(ProjectRejected) as caught:
+        await projects.submit(10, "again, without /submit", None)
+    assert caught.value.reason == "not_waiting"
+
+
+# -- grading ---------------------------------------------------------------------------------
+
+
+def test_two_reviews_combine_as_the_mean_per_criterion(library: Library) -> None:
+    rubric = library.review_rubrics["project-review"]
+    teacher = ratings(rubric, [4, 4, 4, 4, 4])
+    mentor = ratings(rubric, [2, 2, 2, 2, 2])
+    assert combine([teacher]).score == 100
+    both = combine([teacher, mentor])
+    assert both.score == pytest.approx(75) and both.reviews == 2
+    assert both.evidence == {o: pytest.approx(0.75) for o in ("LO1", "LO2", "LO3", "LO4", "LO6")}
+    with pytest.raises(ValueError):
+        ratings(rubric, [4, 4])
+
+
+def test_evidence_is_the_weighted_mean_of_an_outcomes_criteria() -> None:
+    review = [Rating("a", 4, 0.75, ("LO1",)), Rating("b", 0, 0.25, ("LO1", "LO2"))]
+    combined = combine([review])
+    assert combined.evidence == {"LO1": pytest.approx(0.75), "LO2": 0.0}
+    assert combined.score == pytest.approx(75)
+
+
+# -- reminders -------------------------------------------------------------------------------
+
+
+class Inbox:
+    """A deliver function that records reminders (and can fail on demand)."""
+
+    def __init__(self) -> None:
+        self.got: list[Reminder] = []
+        self.fail = False
+        self.arrived = asyncio.Event()
+
+    async def __call__(self, reminder: Reminder) -> bool:
+        if self.fail:
+            raise ConnectionError("network down")
+        self.got.append(reminder)
+        self.arrived.set()
+        return True
+
+    def users(self) -> list[int]:
+        return [r.recipient.user_id for r in self.got]
+
+
+def jobs_in_store(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT id FROM apscheduler_jobs ORDER BY id")]
+
+
+async def test_a_reminder_job_survives_a_restart_and_is_sent_once(
+    runner: Runner, db_path: Path
+) -> None:
+    add_students(runner, 10, 11)
+    now = datetime.now(UTC)
+    add_project(runner, now + timedelta(minutes=1, seconds=3), (1,))
+    submit(runner, 11)
+
+    first = Reminders(runner, SHANGHAI, Inbox(), db_path)
+    await first.start()
+    first.shutdown()  # the bot stops before the reminder is due
+    assert jobs_in_store(db_path) == ["reminder:P1:0:1"]
+
+    inbox = Inbox()
+    second = Reminders(runner, SHANGHAI, inbox, db_path)
+    await second.start(rebuild=False)  # only what the job store kept
+    try:
+        await asyncio.wait_for(inbox.arrived.wait(), 30)
+        while ("P1", 0, 1) not in runner.db_sync(Storage.finished_waves):
+            await asyncio.sleep(0.05)
+    finally:
+        second.shutdown()
+    assert inbox.users() == [10]  # 11 has handed in
+    assert timedelta(0) < inbox.got[0].left <= timedelta(minutes=1)
+
+    third = Reminders(runner, SHANGHAI, inbox, db_path)
+    assert await third.rebuild() == 0  # the wave is done: nothing to plan after a restart
+    assert await third.fire("P1", 0, 1) == 0
+    assert inbox.users() == [10]
+
+
+async def test_missed_reminders_follow_the_documented_rule(runner: Runner) -> None:
+    add_students(runner, 10)
+    deadline = START + timedelta(days=2)
+    add_project(runner, deadline, (1440, 60))
+    clock = Clock(deadline - timedelta(minutes=30))  # down through both reminder times
+    inbox = Inbox()
+    reminders = Reminders(runner, SHANGHAI, inbox, clock=clock)
+    assert await reminders.fire("P1", 0, 1440) == 0  # a shorter lead is also due: skipped
+    assert await reminders.fire("P1", 0, 60) == 1  # the most urgent one is sent, late
+    assert inbox.got[0].left == timedelta(minutes=30)
+    clock.now = deadline + timedelta(minutes=1)
+    assert await reminders.fire("P1", 0, 60) == 0  # past the deadline: dropped
+
+
+async def test_a_reminder_that_fell_due_while_down_is_sent_once_when_back(
+    runner: Runner,
+) -> None:
+    add_students(runner, 10)
+    deadline = START + timedelta(days=2)
+    add_project(runner, deadline, (1440, 60))
+    clock = Clock(deadline - timedelta(hours=20))
+    inbox = Inbox()
+    reminders = Reminders(runner, SHANGHAI, inbox, clock=clock)
+    assert await reminders.rebuild() == 2
+    assert await reminders.fire("P1", 0, 1440) == 1
+    assert inbox.got[0].left == timedelta(hours=20)
+    assert await reminders.fire("P1", 0, 1440) == 0  # run again (e.g. a second process)
+    assert await reminders.rebuild() == 1  # only the 1 h reminder is left to plan
+
+
+async def test_a_failed_send_is_released_and_retried(runner: Runner) -> None:
+    add_students(runner, 10)
+    deadline = START + timedelta(days=1)
+    add_project(runner, deadline, (60,))
+    inbox = Inbox()
+    reminders = Reminders(runner, SHANGHAI, inbox, clock=Clock(deadline - timedelta(minutes=59)))
+    inbox.fail = True
+    assert await reminders.fire("P1", 0, 60) == 0
+    assert reminders.scheduler.get_job("reminder:P1:0:60") is not None  # retry planned
+    inbox.fail = False
+    assert await reminders.fire("P1", 0, 60) == 1
+    assert inbox.users() == [10]
+
+
+async def test_an_extension_moves_that_students_reminders(runner: Runner) -> None:
+    add_students(runner, 10, 11)
+    deadline = START + timedelta(days=1)
+    add_project(runner, deadline, (60,))
+    runner.db_sync(Storage.extend, "P1", 11, deadline + timedelta(days=2), 1)
+    clock = Clock(deadline - timedelta(minutes=59))
+    inbox = Inbox()
+    reminders = Reminders(runner, SHANGHAI, inbox, clock=clock)
+    jobs = {job.id: job for job in reminders.scheduler.get_jobs()}
+    assert not jobs
+    await reminders.rebuild()
+    planned = {job.id for job in reminders.scheduler.get_jobs()}
+    assert planned == {"reminder:P1:0:60", "reminder:P1:11:60"}
+    assert await reminders.fire("P1", 0, 60) == 1 and inbox.users() == [10]
+    assert await reminders.fire("P1", 11, 60) == 0  # not yet: 11's deadline is later
+    clock.now = deadline + timedelta(days=2) - timedelta(minutes=30)
+    assert await reminders.fire("P1", 11, 60) == 1 and inbox.users() == [10, 11]
