@@ -63,3 +63,10 @@ async def running_bot(
         await api.stop()
         log = bot.log.read_text(encoding="utf-8", errors="replace")
         assert TOKEN not in log and TOKEN.split(":")[1] not in log
+
+
+async def kill(bot: BotProcess) -> None:
+    """SIGKILL: no shutdown handlers, no flushing: what a crash or an OOM kill does."""
+    assert bot.process is not None
+    bot.process.kill()
+    await bot.process.wait()

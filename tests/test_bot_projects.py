@@ -36,9 +36,7 @@ async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
 
 def sent_to(session: OfflineSession, chat_id: int) -> list[str]:
     return [
-        m.text
-        for m in session.requests
-        if isinstance(m, SendMessage) and int(m.chat_id) == chat_id
+        m.text for m in session.requests if isinstance(m, SendMessage) and int(m.chat_id) == chat_id
     ]
 
 
@@ -57,10 +55,14 @@ async def test_a_project_from_creation_to_two_reviews(app: tuple[App, OfflineSes
     await wang.send("/start")
 
     due = course_time(timedelta(days=3))
-    created = (await teacher.send(f"/project_new P1 {due} remind=24h,1h Localise a product page"))[0]
+    created = (await teacher.send(f"/project_new P1 {due} remind=24h,1h Localise a product page"))[
+        0
+    ]
     assert "Project <b>P1</b> «Localise a product page» created" in created
     assert f"Deadline: {due} (Asia/Shanghai)" in created and "1 d, 1 h before" in created
-    assert "A project «P1» already exists" in (await teacher.send(f"/project_new P1 {due} Again"))[0]
+    assert (
+        "A project «P1» already exists" in (await teacher.send(f"/project_new P1 {due} Again"))[0]
+    )
 
     listing = (await li.send("/deadlines"))[0]
     assert "<b>P1</b>" in listing and "not handed in — 2 d 23 h left" in listing
@@ -152,8 +154,14 @@ async def test_extension_moves_the_students_deadline(app: tuple[App, OfflineSess
         ("/project_new P3 tomorrow 18:00 Title", "«tomorrow 18:00» is not a date and time"),
         ("/project_new P3 2020-01-01 10:00 Title", "2020-01-01 10:00 has already passed"),
         ("/project_new P3 2099-01-01 10:00 remind=soon Title", "«soon» is not a reminder time"),
-        ("/project_new P3 2099-01-01 10:00 rubric=nope Title", "Unknown review rubric. Known: project-review"),
-        ("/project_new <b>x</b> 2099-01-01 10:00 Title", "«&lt;b&gt;x&lt;/b&gt;» cannot be a project id"),
+        (
+            "/project_new P3 2099-01-01 10:00 rubric=nope Title",
+            "Unknown review rubric. Known: project-review",
+        ),
+        (
+            "/project_new <b>x</b> 2099-01-01 10:00 Title",
+            "«&lt;b&gt;x&lt;/b&gt;» cannot be a project id",
+        ),
         ("/extend P9 10 2099-01-01 10:00", "There is no project «P9»"),
         ("/extend", "Usage: /extend"),
     ],
@@ -170,7 +178,12 @@ async def test_students_cannot_use_instructor_project_commands(
     app: tuple[App, OfflineSession],
 ) -> None:
     li = ChatClient(*app, user_id=LI)
-    for command in ("/project_new P1 2099-01-01 10:00 X", "/projects", "/extend P1 10 2099-01-01 10:00", "/review"):
+    for command in (
+        "/project_new P1 2099-01-01 10:00 X",
+        "/projects",
+        "/extend P1 10 2099-01-01 10:00",
+        "/review",
+    ):
         assert (await li.send(command))[0] == "⛔ You don't have access to this command."
     assert query(app[0], "SELECT COUNT(*) FROM projects") == [(0,)]
 
