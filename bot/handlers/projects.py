@@ -81,7 +81,13 @@ async def submit(
 ) -> None:
     wanted = (command.args or "").strip()
     if not wanted:
-        found = await projects.standings(me.id, me.cohort_id)
+        # Offer what can still be handed in: projects not handed in yet or not yet due.
+        now = projects.clock()
+        found = [
+            s
+            for s in await projects.standings(me.id, me.cohort_id)
+            if s.submission is None or now < s.deadline
+        ]
         if not found:
             await message.answer(t("submit.none_open"))
             return

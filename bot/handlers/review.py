@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
@@ -14,6 +17,8 @@ from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render import TELEGRAM_LIMIT, quote
 from transtutor_bot.sender import Notifier
+
+log = logging.getLogger(__name__)
 
 
 def _card(t: Translator, r: Reviewing) -> tuple[str, keyboards.InlineKeyboardMarkup]:
@@ -88,7 +93,7 @@ async def step(
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_text(_sent_text(t, graded))
-        await _tell_student(graded, me, notifier)
+        await _tell_student(graded, me, t, notifier, query)
 
 
 async def comment(message: Message, me: UserRecord, t: Translator, review: Review) -> None:
@@ -112,11 +117,20 @@ def _sent_text(t: Translator, graded: Graded) -> str:
     return "\n".join(lines)
 
 
-async def _tell_student(graded: Graded, reviewer: UserRecord, notifier: Notifier) -> None:
+async def _tell_student(
+    graded: Graded, reviewer: UserRecord, t: Translator, notifier: Notifier, query: CallbackQuery
+) -> None:
     student = graded.reviewing.student
     their = Translator(student.language)
     text = render_projects.grade_for_student(their, graded, reviewer.name)
-    await notifier.send(student.id, text)
+    try:
+        delivered = await notifier.send(student.id, text)
+    except TelegramAPIError as exc:  # network errors included
+        log.warning("grade for %s not delivered (%s)", student.id, type(exc).__name__)
+        delivered = False
+    if not delivered and isinstance(query.message, Message):
+        # The grade is stored either way; the student also sees it in /deadlines.
+        await query.message.answer(t("review.not_told"))
 
 
 def router() -> Router:
