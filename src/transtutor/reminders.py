@@ -115,6 +115,7 @@ class Reminders:
         self.runner = runner
         self.deliver = deliver
         self.clock = clock
+        self._stopping = False
         store: BaseJobStore = (
             SQLAlchemyJobStore(url=f"sqlite:///{database}") if database else MemoryJobStore()
         )
@@ -134,8 +135,11 @@ class Reminders:
             await self.rebuild()
 
     def shutdown(self) -> None:
+        """Stop the scheduler; calling it again does nothing. (AsyncIOScheduler stops on its
+        loop's next turn, so `scheduler.running` cannot tell whether it was asked already.)"""
         global _active
-        if self.scheduler.running:
+        if self.scheduler.running and not self._stopping:
+            self._stopping = True
             self.scheduler.shutdown(wait=False)
         if _active is self:
             _active = None
