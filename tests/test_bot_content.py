@@ -43,46 +43,45 @@ def downloads(app: tuple[App, OfflineSession]) -> int:
     return sum(isinstance(m, GetFile) for m in app[1].requests)
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "caption", "set_id", "count"),
-    [
-        ("demo.yaml", GOOD_YAML.encode(), None, "demo-set", 2),
-        (
-            "demo.json",
-            b'{"id": "json-set", "title": "J", "language_pair": "en-zh", "outcomes": ["LO1"],'
-            b' "exercises": [{"id": "j1", "source": "Solar power is cheap.",'
-            b' "references": ["\xe5\xa4\xaa\xe9\x98\xb3\xe8\x83\xbd\xe5\x8f\x91\xe7\x94\xb5\xe5\xbe\x88\xe4\xbe\xbf\xe5\xae\x9c\xe3\x80\x82"]}]}',
-            None,
-            "json-set",
-            1,
-        ),
-        (
-            "demo.csv",
-            "id,source,references\nc1,移动支付很方便。,Mobile payment is convenient.\n".encode(),
-            'id=csv-set pair=zh-en title="CSV" outcomes=LO1',
-            "csv-set",
-            1,
-        ),
-        (
-            "demo.tsv",
-            "id\tsource\treferences\nt1\t风电正在增长。\tWind power is growing.\n".encode(
-                "gb18030"
-            ),
-            'id=tsv-set pair=zh-en title="TSV" outcomes=LO1',
-            "tsv-set",
-            1,
-        ),
-        (
-            "demo.xlf",
-            XLIFF12.format(target="<target>Mobile payment is convenient.</target>").encode(),
-            CAPTION,
-            "bilingual",
-            2,
-        ),
-        ("demo.xliff", XLIFF2.encode(), CAPTION, "bilingual", 1),
-        ("demo.tmx", TMX.encode(), CAPTION, "bilingual", 1),
-    ],
-)
+# One valid file per format: (file name, content, caption, set id, exercises).
+SAMPLES: list[tuple[str, bytes, str | None, str, int]] = [
+    ("demo.yaml", GOOD_YAML.encode(), None, "demo-set", 2),
+    (
+        "demo.json",
+        b'{"id": "json-set", "title": "J", "language_pair": "en-zh", "outcomes": ["LO1"],'
+        b' "exercises": [{"id": "j1", "source": "Solar power is cheap.",'
+        b' "references": ["\xe5\xa4\xaa\xe9\x98\xb3\xe8\x83\xbd\xe5\x8f\x91\xe7\x94\xb5\xe5\xbe\x88\xe4\xbe\xbf\xe5\xae\x9c\xe3\x80\x82"]}]}',
+        None,
+        "json-set",
+        1,
+    ),
+    (
+        "demo.csv",
+        "id,source,references\nc1,移动支付很方便。,Mobile payment is convenient.\n".encode(),
+        'id=csv-set pair=zh-en title="CSV" outcomes=LO1',
+        "csv-set",
+        1,
+    ),
+    (
+        "demo.tsv",
+        "id\tsource\treferences\nt1\t风电正在增长。\tWind power is growing.\n".encode("gb18030"),
+        'id=tsv-set pair=zh-en title="TSV" outcomes=LO1',
+        "tsv-set",
+        1,
+    ),
+    (
+        "demo.xlf",
+        XLIFF12.format(target="<target>Mobile payment is convenient.</target>").encode(),
+        CAPTION,
+        "bilingual",
+        2,
+    ),
+    ("demo.xliff", XLIFF2.encode(), CAPTION, "bilingual", 1),
+    ("demo.tmx", TMX.encode(), CAPTION, "bilingual", 1),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "caption", "set_id", "count"), SAMPLES)
 async def test_each_format_imports(
     app: tuple[App, OfflineSession],
     name: str,
