@@ -153,18 +153,24 @@ async def end_wait_on_other_commands(
 
 
 def router() -> Router:
+    # Child routers with one router-level filter each, so that an ordinary exercise answer
+    # passing through costs two filter checks here, not one per handler.
+    commands = Router(name="project-commands")
+    commands.message.filter(F.text.startswith("/"))
+    commands.message.register(cancel, Command("cancel"))
+    commands.message.register(deadlines, Command("deadlines"))
+    commands.message.register(submit, Command("submit"))
+    commands.message.register(project_new, Command("project_new"), HasRole("instructor"))
+    commands.message.register(project_list, Command("projects"), HasRole("instructor"))
+    commands.message.register(extend, Command("extend"), HasRole("instructor"))
+    work = Router(name="project-work")
+    work.message.filter(Awaits("submission"))
+    work.message.register(hand_in, F.document | (F.text & ~F.text.startswith("/")))
+    work.message.register(wrong_kind, ~F.text)
+
     r = Router(name="projects")
     r.message.filter(F.chat.type == "private")
     r.message.outer_middleware(end_wait_on_other_commands)
-    r.message.register(cancel, Command("cancel"))
-    r.message.register(deadlines, Command("deadlines"))
-    r.message.register(submit, Command("submit"))
-    r.message.register(
-        hand_in, Awaits("submission"), F.document | (F.text & ~F.text.startswith("/"))
-    )
-    r.message.register(wrong_kind, Awaits("submission"), ~F.text)
-    r.message.register(project_new, Command("project_new"), HasRole("instructor"))
-    r.message.register(project_list, Command("projects"), HasRole("instructor"))
-    r.message.register(extend, Command("extend"), HasRole("instructor"))
     r.callback_query.register(submit_button, keyboards.SubmitTo.filter())
+    r.include_routers(commands, work)
     return r
