@@ -112,13 +112,16 @@ class Review:
         earlier = len(storage.reviews(submission_id))
         return submission, student, earlier, len(storage.review_queue(reviewer_id))
 
-    def _current(self, reviewer_id: int, submission_id: int, stage: Stage) -> PendingInput:
+    def _current(
+        self, reviewer_id: int, submission_id: int, stage: Stage | None = None
+    ) -> PendingInput:
+        """The review in progress for this submission (at `stage`, if given)."""
         waiting = self.inputs.get(reviewer_id)
         if (
             waiting is None
             or waiting.kind != "review"
             or waiting.ref != str(submission_id)
-            or waiting.data.get("stage") != stage
+            or (stage is not None and waiting.data.get("stage") != stage)
         ):
             raise ProjectRejected("stale_review")
         return waiting
@@ -143,9 +146,7 @@ class Review:
 
     async def back(self, reviewer_id: int, submission_id: int) -> Reviewing:
         """Undo the last rating (also from the comment step)."""
-        waiting = self.inputs.get(reviewer_id)
-        if waiting is None or waiting.kind != "review" or waiting.ref != str(submission_id):
-            raise ProjectRejected("stale_review")
+        waiting = self._current(reviewer_id, submission_id)
         levels = list(waiting.data["levels"])[:-1]
         data = {"levels": levels, "stage": "rate", "comment": ""}
         return await self._load(await self.inputs.update(waiting, data))
