@@ -23,17 +23,29 @@ from aiogram.types import User
 from transtutor.access import Access
 from transtutor.authoring import Authoring
 from transtutor.content.library import Library, install, load_library
+from transtutor.coordinator import Coordinator
+from transtutor.digest import Digests
 from transtutor.inputs import Inputs
 from transtutor.practice import Practice
 from transtutor.projects import Projects
 from transtutor.reminders import Reminders
 from transtutor.review import Review
 from transtutor.runtime import Runner
+from transtutor.scheduling import Schedule
 from transtutor.scoring.scorer import Scorer
 from transtutor_bot import errors
 from transtutor_bot.commands import install_menus
 from transtutor_bot.config import Settings
-from transtutor_bot.handlers import common, content, fallback, projects, review, staff, student
+from transtutor_bot.handlers import (
+    common,
+    content,
+    fallback,
+    projects,
+    reports,
+    review,
+    staff,
+    student,
+)
 from transtutor_bot.identity import Identity, Roles
 from transtutor_bot.sender import Notifier, RetryAfter
 
@@ -76,10 +88,12 @@ class App:
     bot: Bot
     dispatcher: Dispatcher
     projects: Projects
+    schedule: Schedule
     reminders: Reminders
+    digests: Digests
 
     def close(self) -> None:
-        self.reminders.shutdown()
+        self.schedule.shutdown()
         self.runner.close()
 
 
@@ -93,6 +107,7 @@ class Services:
     projects: Projects
     review: Review
     inputs: Inputs
+    coordinator: Coordinator
     notifier: Notifier
     roles: Roles
     runner: Runner
@@ -107,6 +122,7 @@ def build_dispatcher(services: Services, library: Library) -> Dispatcher:
         staff.router(),
         projects.router(),
         review.router(),
+        reports.router(),
         content.router(),
         student.router(),
         fallback.router(),
@@ -140,10 +156,11 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     notifier = Notifier(bot, settings.zone)
     in_memory = str(settings.db) == ":memory:"
-    reminders = Reminders(
-        runner, settings.zone, notifier.reminder, None if in_memory else settings.db
-    )
+    schedule = Schedule(settings.zone, None if in_memory else settings.db)
+    reminders = Reminders(runner, schedule, notifier.reminder)
     project_service.on_deadline_changed = reminders.rebuild
+    coordinator = Coordinator(runner, library.course, settings.risk_rules, settings.zone)
+    digests = Digests(coordinator, schedule, settings.digest, notifier.digest)
     services = Services(
         practice=practice,
         access=Access(runner, on_user_changed=practice.forget_cached),
@@ -151,6 +168,7 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
         projects=project_service,
         review=Review(runner, project_service, inputs),
         inputs=inputs,
+        coordinator=coordinator,
         notifier=notifier,
         roles=roles,
         runner=runner,
@@ -159,15 +177,29 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
 
     async def on_startup(bot: Bot) -> None:
         await install_menus(bot, roles.privileged_ids)
+        schedule.start()
         await reminders.start()
+        digests.start()
 
     async def on_shutdown() -> None:
-        reminders.shutdown()
+        schedule.shutdown()
+        reminders.stop()
+        digests.stop()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return App(
-        settings, library, runner, practice, roles, bot, dispatcher, project_service, reminders
+        settings,
+        library,
+        runner,
+        practice,
+        roles,
+        bot,
+        dispatcher,
+        project_service,
+        schedule,
+        reminders,
+        digests,
     )
 
 

@@ -27,6 +27,10 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("extend", "Extend one student's deadline", "为某位学生延长截止时间", ("instructor",)),
     ("review", "Grade project submissions", "评阅项目作业", ("instructor",)),
     ("cohort_new", "Create a cohort and its join link", "创建班级及加入链接", ("instructor",)),
+    ("summary", "Cohort mastery summary", "班级掌握情况汇总", ("coordinator",)),
+    ("atrisk", "Learners at risk, with reasons", "风险学员及原因", ("coordinator",)),
+    ("export", "All learners as CSV / XLSX", "导出全部学员（CSV / XLSX）", ("coordinator",)),
+    ("learner", "One learner in detail", "单个学员详情", ("coordinator",)),
     ("grant", "Give a user a role", "为用户授予角色", ("admin",)),
     ("invite", "One-time link that gives a role", "生成一次性角色邀请链接", ("admin",)),
 ]
@@ -50,6 +54,8 @@ def help_text(t: Translator, role: str) -> str:
     sections = [t("help.header"), "", t("help.student")]
     if role in ("instructor", "admin"):
         sections += ["", t("help.instructor")]
+    if role in ("coordinator", "admin"):
+        sections += ["", t("help.coordinator")]
     if role == "admin":
         sections += ["", t("help.admin")]
     return "\n".join(sections)

@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from transtutor.content.library import bundled_exercises, bundled_rubrics
+from transtutor.digest import DEFAULT_CRON
+from transtutor.reports import RiskRules
 
 
 def _ids(value: object) -> list[int]:
@@ -38,6 +40,10 @@ class Settings(BaseSettings):
     instructors: Annotated[list[int], NoDecode] = Field(default_factory=list)
     coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
+    atrisk_inactive_days: int = Field(default=7, ge=1, le=365)
+    atrisk_below: float = Field(default=0.5, gt=0, le=1)
+    atrisk_after_days: int = Field(default=28, ge=0, le=3650)
+    digest: str | None = DEFAULT_CRON  # crontab line in the course time zone; "off" disables
     webhook_url: str | None = None  # public https base URL Telegram posts to
     webhook_path: str = "/telegram"
     webhook_secret: SecretStr | None = None
@@ -58,6 +64,33 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from exc
         return value
+
+    @field_validator("atrisk_below", mode="before")
+    @classmethod
+    def _share(cls, value: object) -> object:
+        """50, 50% and 0.5 all mean half."""
+        text = str(value).strip().rstrip("%")
+        try:
+            number = float(text)
+        except ValueError:
+            return value  # pydantic says what is wrong
+        return number / 100 if number > 1 else number
+
+    @field_validator("digest")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None or value.strip().lower() in ("", "off", "none", "no"):
+            return None
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value.strip())
+        except ValueError as exc:
+            raise ValueError(
+                f"{value!r} is not a crontab line (minute hour day month weekday, "
+                f"e.g. '0 9 * * mon'), or 'off': {exc}"
+            ) from None
+        return " ".join(value.split())
 
     @field_validator("exercises", "rubrics")
     @classmethod
@@ -86,6 +119,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def risk_rules(self) -> RiskRules:
+        return RiskRules(self.atrisk_inactive_days, self.atrisk_below, self.atrisk_after_days)
 
 
 class SettingsError(Exception):

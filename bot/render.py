@@ -100,16 +100,9 @@ def bar(value: float) -> str:
     return "█" * filled + "░" * (BAR_CELLS - filled)
 
 
-def progress_text(t: Translator, progress: Progress) -> str:
-    lines = [
-        t(
-            "progress.header",
-            attempts=progress.attempts,
-            threshold=round(100 * progress.threshold),
-            min=progress.min_attempts,
-        ),
-        "",
-    ]
+def outcome_lines(t: Translator, progress: Progress) -> list[str]:
+    """One line per outcome: mark, id, bar, percent, evidence count, title."""
+    lines = []
     for row in progress.outcomes:
         mark = "✅" if row.mastered else ("▫️" if row.attempts == 0 else "🔸")
         lines.append(
@@ -123,7 +116,21 @@ def progress_text(t: Translator, progress: Progress) -> str:
                 title=quote(row.title[t.language]),
             )
         )
-    lines.append("")
+    return lines
+
+
+def progress_text(t: Translator, progress: Progress) -> str:
+    lines = [
+        t(
+            "progress.header",
+            attempts=progress.attempts,
+            threshold=round(100 * progress.threshold),
+            min=progress.min_attempts,
+        ),
+        "",
+        *outcome_lines(t, progress),
+        "",
+    ]
     if progress.attempts == 0:
         lines.append(t("progress.empty"))
     elif progress.all_mastered:

@@ -1,5 +1,6 @@
 """Outgoing traffic in one place: flood-limit retries for every request, and the sender of
-messages nobody asked for (reminders, grades, extensions), which handles blocked users."""
+messages nobody asked for (reminders, digests, grades, extensions), which handles blocked
+users."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from transtutor.digest import Digest
 from transtutor.reminders import Reminder
-from transtutor_bot import render_projects
+from transtutor.storage import Recipient
+from transtutor_bot import render_projects, render_reports
 from transtutor_bot.i18n import Translator
+from transtutor_bot.render import split_message
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
@@ -70,3 +74,11 @@ class Notifier:
         return await self.send(
             reminder.recipient.user_id, render_projects.reminder(t, reminder, self.zone)
         )
+
+    async def digest(self, recipient: Recipient, digest: Digest) -> bool:
+        t = Translator(recipient.language)
+        text = render_reports.digest_text(t, digest, self.zone)
+        delivered = True
+        for part in split_message(text):
+            delivered = delivered and await self.send(recipient.user_id, part)
+        return delivered

@@ -17,6 +17,7 @@ from transtutor.inputs import Inputs
 from transtutor.projects import ProjectRejected, Projects, parse_leads, parse_when
 from transtutor.reminders import Reminder, Reminders
 from transtutor.runtime import Runner
+from transtutor.scheduling import Schedule
 from transtutor.storage import ProjectRecord, Storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -159,24 +160,30 @@ async def test_a_reminder_job_survives_a_restart_and_is_sent_once(
     add_project(runner, now + timedelta(minutes=1, seconds=3), (1,))
     submit(runner, 11)
 
-    first = Reminders(runner, SHANGHAI, Inbox(), db_path)
+    schedule = Schedule(SHANGHAI, db_path)
+    first = Reminders(runner, schedule, Inbox())
+    schedule.start()
     await first.start()
-    first.shutdown()  # the bot stops before the reminder is due
+    schedule.shutdown()  # the bot stops before the reminder is due
+    first.stop()
     assert jobs_in_store(db_path) == ["reminder:P1:0:1"]
 
     inbox = Inbox()
-    second = Reminders(runner, SHANGHAI, inbox, db_path)
+    schedule = Schedule(SHANGHAI, db_path)
+    second = Reminders(runner, schedule, inbox)
+    schedule.start()
     await second.start(rebuild=False)  # only what the job store kept
     try:
         await asyncio.wait_for(inbox.arrived.wait(), 30)
         while ("P1", 0, 1) not in runner.db_sync(Storage.finished_waves):
             await asyncio.sleep(0.05)
     finally:
-        second.shutdown()
+        schedule.shutdown()
+        second.stop()
     assert inbox.users() == [10]  # 11 has handed in
     assert timedelta(0) < inbox.got[0].left <= timedelta(minutes=1)
 
-    third = Reminders(runner, SHANGHAI, inbox, db_path)
+    third = Reminders(runner, Schedule(SHANGHAI, db_path), inbox)
     assert await third.rebuild() == 0  # the wave is done: nothing to plan after a restart
     assert await third.fire("P1", 0, 1) == 0
     assert inbox.users() == [10]
@@ -188,7 +195,7 @@ async def test_missed_reminders_follow_the_documented_rule(runner: Runner) -> No
     add_project(runner, deadline, (1440, 60))
     clock = Clock(deadline - timedelta(minutes=30))  # down through both reminder times
     inbox = Inbox()
-    reminders = Reminders(runner, SHANGHAI, inbox, clock=clock)
+    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
     assert await reminders.fire("P1", 0, 1440) == 0  # a shorter lead is also due: skipped
     assert await reminders.fire("P1", 0, 60) == 1  # the most urgent one is sent, late
     assert inbox.got[0].left == timedelta(minutes=30)
@@ -204,7 +211,7 @@ async def test_a_reminder_that_fell_due_while_down_is_sent_once_when_back(
     add_project(runner, deadline, (1440, 60))
     clock = Clock(deadline - timedelta(hours=20))
     inbox = Inbox()
-    reminders = Reminders(runner, SHANGHAI, inbox, clock=clock)
+    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
     assert await reminders.rebuild() == 2
     assert await reminders.fire("P1", 0, 1440) == 1
     assert inbox.got[0].left == timedelta(hours=20)
@@ -217,7 +224,8 @@ async def test_a_failed_send_is_released_and_retried(runner: Runner) -> None:
     deadline = START + timedelta(days=1)
     add_project(runner, deadline, (60,))
     inbox = Inbox()
-    reminders = Reminders(runner, SHANGHAI, inbox, clock=Clock(deadline - timedelta(minutes=59)))
+    clock = Clock(deadline - timedelta(minutes=59))
+    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
     inbox.fail = True
     assert await reminders.fire("P1", 0, 60) == 0
     assert reminders.scheduler.get_job("reminder:P1:0:60") is not None  # retry planned
@@ -233,7 +241,7 @@ async def test_an_extension_moves_that_students_reminders(runner: Runner) -> Non
     runner.db_sync(Storage.extend, "P1", 11, deadline + timedelta(days=2), 1)
     clock = Clock(deadline - timedelta(minutes=59))
     inbox = Inbox()
-    reminders = Reminders(runner, SHANGHAI, inbox, clock=clock)
+    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
     jobs = {job.id: job for job in reminders.scheduler.get_jobs()}
     assert not jobs
     await reminders.rebuild()

@@ -12,9 +12,7 @@ Rule for what fell due while the bot was down (documented in the README): such a
 sent once when the bot is back, if the deadline is still ahead and no shorter lead is also due
 (then only the most urgent one goes out); once the deadline has passed it is dropped. Each
 message states the time actually left. Jobs use `misfire_grace_time=None` (never dropped by the
-scheduler for lateness: the rule above decides) and `coalesce=True`.
-Run one bot process per database: two schedulers on one job store would both run the jobs
-(the reminders table still keeps each reminder to one send).
+scheduler for lateness: the rule above decides) and `coalesce=True` (see `scheduling`).
 """
 
 from __future__ import annotations
@@ -23,16 +21,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from apscheduler.jobstores.base import BaseJobStore
-from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from transtutor.runtime import Runner
+from transtutor.scheduling import Schedule
 from transtutor.storage import ProjectRecord, Recipient, Storage, utcnow
 
 log = logging.getLogger(__name__)
@@ -107,40 +99,25 @@ class Reminders:
     def __init__(
         self,
         runner: Runner,
-        zone: ZoneInfo,
+        schedule: Schedule,
         deliver: Deliver,
-        database: Path | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.runner = runner
+        self.scheduler = schedule.scheduler
         self.deliver = deliver
         self.clock = clock
-        self._stopping = False
-        store: BaseJobStore = (
-            SQLAlchemyJobStore(url=f"sqlite:///{database}") if database else MemoryJobStore()
-        )
-        self.scheduler = AsyncIOScheduler(
-            jobstores={"default": store},
-            timezone=zone,
-            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
 
     async def start(self, rebuild: bool = True) -> None:
-        """Start the scheduler (it needs the running event loop) and rebuild the jobs from the
-        database (tests pass rebuild=False to prove the job store alone keeps them)."""
+        """Take the scheduled runs and rebuild the jobs from the database (tests pass
+        rebuild=False to prove the job store alone keeps them). Start the Schedule too."""
         global _active
         _active = self
-        self.scheduler.start()
         if rebuild:
             await self.rebuild()
 
-    def shutdown(self) -> None:
-        """Stop the scheduler; calling it again does nothing. (AsyncIOScheduler stops on its
-        loop's next turn, so `scheduler.running` cannot tell whether it was asked already.)"""
+    def stop(self) -> None:
         global _active
-        if self.scheduler.running and not self._stopping:
-            self._stopping = True
-            self.scheduler.shutdown(wait=False)
         if _active is self:
             _active = None
 

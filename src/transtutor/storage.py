@@ -146,10 +146,23 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Coordinator reports: digests sent (one per coordinator and period)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE digests_sent (
+            period TEXT NOT NULL, user_id INTEGER NOT NULL, sent_at TEXT NOT NULL,
+            PRIMARY KEY (period, user_id))
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 
 
@@ -252,6 +265,56 @@ class Recipient:
     language: str
 
 
+@dataclass(frozen=True)
+class CohortRecord:
+    id: int
+    name: str
+    code: str
+    learners: int
+
+
+@dataclass(frozen=True)
+class WorkFacts:
+    """A learner's latest submission to one project and its reviews."""
+
+    submitted_at: datetime
+    late: bool
+    reviews: int
+    score: float | None  # mean of the review grades, 0..100
+
+
+@dataclass(frozen=True)
+class LearnerFacts:
+    """What the reports know about one learner, read in a few set-wise queries."""
+
+    id: int
+    name: str
+    role: str
+    cohort_id: int | None
+    cohort: str | None
+    language: str
+    joined: datetime
+    attempts: int
+    recent_attempts: int  # since the `since` the facts were read with
+    last_attempt: datetime | None
+    last_submission: datetime | None
+    mastery: dict[str, OutcomeMastery]
+    work: dict[str, WorkFacts]  # project id -> latest submission
+
+    @property
+    def last_active(self) -> datetime | None:
+        moments = [m for m in (self.last_attempt, self.last_submission) if m is not None]
+        return max(moments) if moments else None
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    exercise_id: str
+    type: str
+    score: float
+    at: datetime
+
+
 class Storage:
     """Owns the SQLite file. Create with `Storage.open(path)` or `Storage.memory()`."""
 
@@ -269,6 +332,14 @@ class Storage:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA busy_timeout = 5000")
         return cls(db)
+
+    @classmethod
+    def open_reader(cls, path: str | Path) -> Storage:
+        """A second, read-only connection for long reports: with WAL it reads a consistent
+        snapshot while the writer carries on."""
+        storage = cls.open(path)
+        storage.db.execute("PRAGMA query_only = ON")
+        return storage
 
     @classmethod
     def memory(cls) -> Storage:
@@ -988,3 +1059,110 @@ class Storage:
             "SELECT project_id, user_id, lead_minutes FROM reminder_waves"
         ).fetchall()
         return {(r[0], r[1], r[2]) for r in rows}
+
+    # -- reports -----------------------------------------------------------------------------
+
+    def cohorts(self) -> list[CohortRecord]:
+        rows = self.db.execute(
+            "SELECT c.id, c.name, c.code, (SELECT COUNT(*) FROM users u WHERE u.cohort_id = c.id "
+            "AND u.role = 'student') FROM cohorts c ORDER BY c.id"
+        ).fetchall()
+        return [CohortRecord(*r) for r in rows]
+
+    def learner_facts(
+        self, since: datetime, cohort_id: int | None = None, user_id: int | None = None
+    ) -> list[LearnerFacts]:
+        """Facts per learner: the students (of one cohort), or the one user asked about
+        (whatever their role). A handful of grouped queries, whatever the number of learners."""
+        if user_id is not None:
+            who, params = "u.id = ?", [user_id]
+        elif cohort_id is not None:
+            who, params = "u.role = 'student' AND u.cohort_id = ?", [cohort_id]
+        else:
+            who, params = "u.role = 'student'", []
+        chosen = f"SELECT u.id FROM users u WHERE {who}"
+        attempts = {
+            r[0]: (r[1], r[2], r[3])
+            for r in self.db.execute(
+                "SELECT user_id, COUNT(*), SUM(created_at >= ?), MAX(created_at) FROM attempts "
+                f"WHERE user_id IN ({chosen}) GROUP BY user_id",
+                [_iso(since), *params],
+            )
+        }
+        mastery: dict[int, dict[str, OutcomeMastery]] = {}
+        for r in self.db.execute(
+            f"SELECT user_id, outcome_id, value, attempts FROM mastery WHERE user_id IN ({chosen})",
+            params,
+        ):
+            mastery.setdefault(r[0], {})[r[1]] = OutcomeMastery(r[1], r[2], r[3])
+        work: dict[int, dict[str, WorkFacts]] = {}
+        for r in self.db.execute(
+            "SELECT s.user_id, s.project_id, s.submitted_at, s.late, COUNT(g.reviewer_id), "
+            "AVG(g.score) FROM submissions s LEFT JOIN grades g ON g.submission_id = s.id "
+            "WHERE s.id IN (SELECT MAX(id) FROM submissions "
+            f"WHERE user_id IN ({chosen}) GROUP BY user_id, project_id) GROUP BY s.id",
+            params,
+        ):
+            work.setdefault(r[0], {})[r[1]] = WorkFacts(
+                datetime.fromisoformat(r[2]), bool(r[3]), r[4], r[5]
+            )
+        facts = []
+        for r in self.db.execute(
+            "SELECT u.id, COALESCE(u.name, ''), u.role, u.cohort_id, c.name, "
+            "COALESCE(u.language, 'en'), "
+            f"u.created_at FROM users u LEFT JOIN cohorts c ON c.id = u.cohort_id WHERE {who} "
+            "ORDER BY u.id",
+            params,
+        ):
+            count, recent, last = attempts.get(r[0], (0, 0, None))
+            projects = work.get(r[0], {})
+            facts.append(
+                LearnerFacts(
+                    id=r[0],
+                    name=r[1],
+                    role=r[2],
+                    cohort_id=r[3],
+                    cohort=r[4],
+                    language=r[5],
+                    joined=datetime.fromisoformat(r[6]),
+                    attempts=count,
+                    recent_attempts=recent or 0,
+                    last_attempt=datetime.fromisoformat(last) if last else None,
+                    last_submission=max((w.submitted_at for w in projects.values()), default=None),
+                    mastery=mastery.get(r[0], {}),
+                    work=projects,
+                )
+            )
+        return facts
+
+    def recent_attempts(self, user_id: int, limit: int) -> list[AttemptLine]:
+        rows = self.db.execute(
+            "SELECT exercise_id, type, score, created_at FROM attempts WHERE user_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            [user_id, limit],
+        ).fetchall()
+        return [AttemptLine(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
+
+    def staff(self, roles: tuple[str, ...]) -> list[Recipient]:
+        marks = ", ".join("?" for _ in roles)
+        rows = self.db.execute(
+            "SELECT id, COALESCE(name, ''), COALESCE(language, 'en') FROM users "
+            f"WHERE role IN ({marks}) ORDER BY id",
+            list(roles),
+        ).fetchall()
+        return [Recipient(*r) for r in rows]
+
+    def claim_digest(self, period: str, user_id: int, now: datetime) -> bool:
+        """Mark a digest as sent before sending it: False if this period's already was."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO digests_sent (period, user_id, sent_at) VALUES (?, ?, ?)",
+                [period, user_id, _iso(now)],
+            )
+        return cursor.rowcount == 1
+
+    def release_digest(self, period: str, user_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM digests_sent WHERE period = ? AND user_id = ?", [period, user_id]
+            )

@@ -1,0 +1,140 @@
+"""The weekly digest to coordinators: an APScheduler cron job in the course time zone.
+
+The job (`digest`, cron from `TRANSTUTOR_DIGEST`, default Mondays 09:00) lives in the bot's
+persistent job store. Each run belongs to a *period*, the cron time it stands for; a digest is
+claimed per (period, coordinator) in `digests_sent` before it is sent and released if the send
+fails, so nobody gets one twice, also across restarts. A run missed while the bot was down is
+made up once when it is back (APScheduler coalesces the missed runs; `misfire_grace_time` None).
+Recipients: every user with the coordinator or admin role who has talked to the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+
+from transtutor.coordinator import Coordinator
+from transtutor.reports import AtRisk, ProjectSummary, Summary, at_risk, summary
+from transtutor.scheduling import Schedule
+from transtutor.storage import Recipient, Storage, utcnow
+
+log = logging.getLogger(__name__)
+JOB_ID = "digest"
+RETRY_JOB_ID = "digest:retry"
+RETRY_AFTER = timedelta(minutes=10)
+RECIPIENT_ROLES = ("coordinator", "admin")
+UPCOMING = timedelta(days=7)
+DEFAULT_CRON = "0 9 * * mon"
+
+
+@dataclass(frozen=True)
+class Digest:
+    period: datetime  # the scheduled time this digest stands for
+    summary: Summary
+    at_risk: list[AtRisk]
+    upcoming: list[ProjectSummary]  # deadlines in the coming week
+
+
+# Sends one digest: True delivered, False the user cannot be reached; raising = retry later.
+Deliver = Callable[[Recipient, Digest], Awaitable[bool]]
+
+_active: Digests | None = None
+
+
+async def run_digest() -> None:
+    """The scheduled job (importable, no arguments)."""
+    if _active is None:
+        log.warning("digest fired with no bot running")
+        return
+    await _active.fire()
+
+
+def trigger(cron: str, schedule: Schedule) -> CronTrigger:
+    """A crontab line (`minute hour day month weekday`) in the course time zone; ValueError
+    if it is not one."""
+    return CronTrigger.from_crontab(cron, timezone=schedule.zone)
+
+
+def last_run(cron: CronTrigger, now: datetime) -> datetime:
+    """The latest cron time at or before `now` (the period a run stands for)."""
+    moment = cron.get_next_fire_time(None, now - timedelta(days=8))
+    latest = moment
+    while moment is not None and moment <= now:
+        latest = moment
+        moment = cron.get_next_fire_time(moment, moment + timedelta(seconds=1))
+    return latest or now
+
+
+class Digests:
+    def __init__(
+        self,
+        coordinator: Coordinator,
+        schedule: Schedule,
+        cron: str | None,
+        deliver: Deliver,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.coordinator = coordinator
+        self.runner = coordinator.runner
+        self.schedule = schedule
+        self.trigger = trigger(cron, schedule) if cron else None
+        self.deliver = deliver
+        self.clock = clock
+
+    def start(self) -> None:
+        """Take the scheduled runs; (re)install the job, or remove it when digests are off."""
+        global _active
+        _active = self
+        scheduler = self.schedule.scheduler
+        if self.trigger is None:
+            if scheduler.get_job(JOB_ID) is not None:
+                scheduler.remove_job(JOB_ID)
+            return
+        existing = scheduler.get_job(JOB_ID)
+        if existing is not None and repr(existing.trigger) == repr(self.trigger):
+            return  # keep its next run time: a run missed while down is still owed
+        scheduler.add_job(run_digest, self.trigger, id=JOB_ID, replace_existing=True)
+
+    def stop(self) -> None:
+        global _active
+        if _active is self:
+            _active = None
+
+    async def build(self, now: datetime | None = None) -> Digest:
+        now = now or self.clock()
+        rules = self.coordinator.rules
+        snapshot = await self.coordinator.snapshot()
+        overview = summary(snapshot, rules)
+        upcoming = [p for p in overview.projects if now < p.project.deadline <= now + UPCOMING]
+        period = last_run(self.trigger, now) if self.trigger else now
+        return Digest(period, overview, at_risk(snapshot, rules), upcoming)
+
+    async def fire(self) -> int:
+        """Send this period's digest to every coordinator not yet sent it; how many were."""
+        now = self.clock()
+        digest = await self.build(now)
+        key = digest.period.isoformat(timespec="minutes")
+        sent = failed = 0
+        for recipient in await self.runner.db(Storage.staff, RECIPIENT_ROLES):
+            if not await self.runner.db(Storage.claim_digest, key, recipient.user_id, now):
+                continue
+            try:
+                sent += await self.deliver(recipient, digest)
+            except Exception as exc:  # the digest must stay sendable
+                log.warning("digest to %s not sent (%s)", recipient.user_id, type(exc).__name__)
+                await self.runner.db(Storage.release_digest, key, recipient.user_id)
+                failed += 1
+        if failed:
+            self.schedule.scheduler.add_job(
+                run_digest,
+                "date",
+                run_date=now + RETRY_AFTER,
+                id=RETRY_JOB_ID,
+                replace_existing=True,
+            )
+        log.info("digest %s: %d sent, %d to retry", key, sent, failed)
+        return sent
