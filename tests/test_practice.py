@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.clock import Clock
 from transtutor.content.library import Library, install
 from transtutor.mastery import DECAY, OutcomeMastery, empty, level
 from transtutor.practice import (
@@ -26,19 +27,11 @@ from transtutor.storage import PastAttempt, Storage
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 async def practice(library: Library) -> AsyncIterator[Practice]:
     runner = Runner(None)
     runner.db_sync(install, library)
-    service = Practice(runner, Scorer(library.rubrics), library.course, clock=Clock())
+    service = Practice(runner, Scorer(library.rubrics), library.course, clock=Clock(NOW))
     await service.meet(7, "Lin", "en")
     yield service
     runner.close()

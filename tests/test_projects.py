@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.clock import START, Clock
 from transtutor.content.library import Library
 from transtutor.grading import Rating, combine, ratings
 from transtutor.inputs import Inputs
@@ -21,15 +22,6 @@ from transtutor.scheduling import Schedule
 from transtutor.storage import ProjectRecord, Storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-
-
-class Clock:
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from transtutor.coordinator import Coordinator
@@ -59,14 +60,19 @@ def trigger(cron: str, schedule: Schedule) -> CronTrigger:
     return CronTrigger.from_crontab(cron, timezone=schedule.zone)
 
 
-def last_run(cron: CronTrigger, now: datetime) -> datetime:
-    """The latest cron time at or before `now` (the period a run stands for)."""
-    moment = cron.get_next_fire_time(None, now - timedelta(days=8))
-    latest = moment
-    while moment is not None and moment <= now:
+def last_run(cron: BaseTrigger, now: datetime) -> datetime:
+    """The latest cron time at or before `now` (the period a run stands for). Looks back over
+    growing windows so that both a weekly and an every-second schedule take a few steps."""
+    for window in (timedelta(minutes=1), timedelta(hours=1), timedelta(days=1), timedelta(days=8)):
+        moment = cron.get_next_fire_time(None, now - window)
+        if moment is None or moment > now:
+            continue
         latest = moment
-        moment = cron.get_next_fire_time(moment, moment + timedelta(seconds=1))
-    return latest or now
+        while moment is not None and moment <= now:
+            latest = moment
+            moment = cron.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+        return latest
+    return now
 
 
 class Digests:
@@ -74,14 +80,14 @@ class Digests:
         self,
         coordinator: Coordinator,
         schedule: Schedule,
-        cron: str | None,
+        cron: str | BaseTrigger | None,
         deliver: Deliver,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.coordinator = coordinator
         self.runner = coordinator.runner
         self.schedule = schedule
-        self.trigger = trigger(cron, schedule) if cron else None
+        self.trigger = trigger(cron, schedule) if isinstance(cron, str) else cron
         self.deliver = deliver
         self.clock = clock
 

@@ -51,8 +51,10 @@ class RiskRules:
             key, _, value = word.partition("=")
             key = key.strip().lower()
             value = value.strip().rstrip("%")
-            if key in ("inactive", "after") and re.fullmatch(r"\d{1,3}", value) and int(value):
-                changes["inactive_days" if key == "inactive" else "after_days"] = int(value)
+            if key == "inactive" and re.fullmatch(r"\d{1,3}", value) and int(value):
+                changes["inactive_days"] = int(value)
+            elif key == "after" and re.fullmatch(r"\d{1,4}", value):
+                changes["after_days"] = int(value)
             elif key == "below" and re.fullmatch(r"\d{1,3}(\.\d+)?", value):
                 number = float(value)
                 number = number / 100 if number > 1 else number
@@ -158,6 +160,8 @@ class Snapshot:
             handed_in = learner.work.get(project.id)
             state: WorkState
             if handed_in is None:
+                if deadline < learner.joined:
+                    continue  # due before they joined: not theirs to hand in
                 state = "missing" if deadline <= self.now else "open"
                 statuses.append(WorkStatus(project, state, deadline))
                 continue

@@ -669,7 +669,7 @@ class Storage:
                     exercise_type,
                     answer,
                     score,
-                    _json(result),
+                    _json({**result, "evidence": evidence}),  # replayed by _rebuild_mastery
                     _iso(now),
                     update_id,
                 ],
