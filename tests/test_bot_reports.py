@@ -109,7 +109,7 @@ async def test_at_risk_and_one_learner(app: tuple[App, OfflineSession]) -> None:
 
 
 async def test_students_and_instructors_are_refused(app: tuple[App, OfflineSession]) -> None:
-    built, session = app
+    _, session = app
     await practise(app)
     student = ChatClient(*app, user_id=LI, name="Li")
     for command in ("/summary", "/atrisk", "/export", "/export xlsx", f"/learner {WANG}"):
