@@ -31,9 +31,12 @@ def progress_chart(progress: Progress, title: str) -> bytes:
     return _png(figure)
 
 
-def summary_chart(summary: Summary, title: str) -> bytes:
+def summary_chart(summary: Summary) -> bytes:
     """Per outcome, two bars: mean mastery and the share of learners who reached the
     threshold; the threshold as a dashed line. PNG bytes."""
+    title = f"{summary.course.id} · {summary.cohort or 'all'} · {summary.learners} learners"
+    if not summary.cohort or not summary.cohort.isascii():
+        title = f"{summary.course.id} · {summary.learners} learners"  # no CJK font needed
     labels = [row.outcome for row in summary.outcomes][::-1]
     means = [100 * row.mean for row in summary.outcomes][::-1]
     shares = [100 * row.share for row in summary.outcomes][::-1]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from transtutor.content.importer import Catalog
 from transtutor.content.library import load_catalog, parse_file, set_files
-from transtutor.errors import ImportRejected, UnknownRubric
+from transtutor.errors import CommandFailed, ImportRejected, UnknownRubric
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
 from transtutor.storage import Storage
@@ -128,6 +128,18 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if errors else 0
 
 
+def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
+    from transtutor_bot.offline_reports import summary
+
+    return summary(settings, args.cohort or "", args.lang, args.atrisk, args.chart)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from transtutor_bot.offline_reports import export
+
+    return export(settings, args.cohort or "", args.format, args.output)
+
+
 def _require_token(settings: Settings) -> None:
     if settings.bot_token is None:
         raise SettingsError(
@@ -215,6 +227,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: in memory, forgotten on exit)",
     )
     try_.set_defaults(handler=cmd_try)
+
+    summary = commands.add_parser(
+        "summary", help="cohort summary (the /summary message) from the database"
+    )
+    summary.add_argument("--cohort", help="cohort name, join code or number (default: everyone)")
+    summary.add_argument("--atrisk", action="store_true", help="also list learners at risk")
+    summary.add_argument("--chart", type=Path, help="also save the chart as this PNG file")
+    summary.add_argument("--lang", choices=["en", "zh"], default="en", help="text language")
+    summary.set_defaults(handler=cmd_summary)
+
+    export = commands.add_parser("export", help="one row per learner as CSV or XLSX")
+    export.add_argument("--cohort", help="cohort name, join code or number (default: everyone)")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument(
+        "--output", type=Path, help="file or directory (default: a dated name here; - stdout)"
+    )
+    export.set_defaults(handler=cmd_export)
     return parser
 
 
@@ -226,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except CommandFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except ImportRejected as exc:
         print("content error:", file=sys.stderr)
         _print_problems(exc)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
+import html
+import re
 from typing import Any
 
 from aiogram.types import Message
@@ -14,11 +15,18 @@ from transtutor_bot.i18n import Translator
 
 TELEGRAM_LIMIT = 4096
 BAR_CELLS = 10
+TAG = re.compile(r"</?(b|i|u|code|pre)>")
 
 
 def quote(text: str) -> str:
     """User or content text inside HTML: escaped, shown verbatim."""
-    return escape(text, quote=False)
+    return html.escape(text, quote=False)
+
+
+def plain(text: str, bold: tuple[str, str] = ("", "")) -> str:
+    """Our Telegram HTML as terminal text (bold as the given escape codes, or nothing)."""
+    text = text.replace("<b>", bold[0]).replace("</b>", bold[1])
+    return html.unescape(TAG.sub("", text))
 
 
 def exercise_text(t: Translator, assignment: Assignment) -> str:

@@ -7,9 +7,7 @@ buttons they are numbered: type the number to press one. Ctrl-D or /quit ends.
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,8 +28,7 @@ from aiogram.types import (
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.offline import OfflineSession, OfflineUser
-
-TAG = re.compile(r"</?(b|i|u|code|pre)>")
+from transtutor_bot.render import plain
 
 
 class Terminal:
@@ -48,9 +45,7 @@ class Terminal:
         print(text, file=self.out, flush=True)
 
     def plain(self, text: str) -> str:
-        if self.bold:
-            text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
-        return html.unescape(TAG.sub("", text))
+        return plain(text, ("\033[1m", "\033[0m") if self.bold else ("", ""))
 
     def show(self, method: TelegramMethod[Any]) -> None:
         if isinstance(method, SendMessage | EditMessageText):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -12,6 +14,7 @@ import sys
 from pathlib import Path
 
 from transtutor.content.library import bundled_exercises
+from transtutor.storage import Storage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,3 +153,42 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert commands, help_text
     for command in commands[1].split(","):
         assert f"transtutor {command}" in readme, command
+
+
+def reports_db(tmp_path: Path) -> Path:
+    """A database with the scenario of test_reports (two cohorts' worth of learners)."""
+    from tests.test_reports import build
+    from transtutor.content.library import bundled_rubrics, load_library
+
+    db = tmp_path / "reports.db"
+    storage = Storage.open(db)
+    build(storage, load_library(bundled_exercises(), bundled_rubrics()))
+    storage.close()
+    return db
+
+
+def test_offline_summary_and_export(tmp_path: Path) -> None:
+    db = reports_db(tmp_path)
+    chart = tmp_path / "chart.png"
+    shown = run("summary", "--atrisk", "--chart", str(chart), db=db)
+    assert shown.returncode == 0, shown.stderr
+    assert "Learners: 4" in shown.stdout and "<b>" not in shown.stdout
+    assert "At risk" in shown.stdout and "李华" in shown.stdout
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    chinese = run("summary", "--cohort", "class a", "--lang", "zh", db=db)
+    assert "学员：3" in chinese.stdout and "班级 Class A" in chinese.stdout
+
+    exported = run("export", "--output", str(tmp_path), db=db)
+    assert exported.returncode == 0, exported.stderr
+    (written,) = tmp_path.glob("itic-all-*.csv")
+    rows = list(csv.DictReader(io.StringIO(written.read_bytes().decode("utf-8-sig"))))
+    assert len(rows) == 4 and "LO1" in rows[0]
+    workbook = tmp_path / "learners.xlsx"
+    assert run("export", "--format", "xlsx", "--output", str(workbook), db=db).returncode == 0
+    assert workbook.read_bytes()[:2] == b"PK"
+
+    unknown = run("export", "--cohort", "Nope", db=db)
+    assert unknown.returncode == 1 and "There is no cohort «Nope»" in unknown.stderr
+    missing = run("summary", db=tmp_path / "absent.db")
+    assert missing.returncode == 1 and "no database at" in missing.stderr
+    assert not (tmp_path / "absent.db").exists()

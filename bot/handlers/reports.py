@@ -28,8 +28,7 @@ async def summary(
         found = await coordinator.summary(command.args or "")
         await reply(message, render_reports.summary_text(t, found, coordinator.zone))
         if found.learners:
-            title = f"{found.course.id} · {found.learners} learners"
-            png = await runner.cpu(summary_chart, found, title)
+            png = await runner.cpu(summary_chart, found)
             await message.answer_photo(
                 BufferedInputFile(png, "summary.png"), caption=t("report.chart_caption")
             )

@@ -67,7 +67,7 @@ def last_run(cron: BaseTrigger, now: datetime) -> datetime:
         moment = cron.get_next_fire_time(None, now - window)
         if moment is None or moment > now:
             continue
-        latest = moment
+        latest: datetime = moment
         while moment is not None and moment <= now:
             latest = moment
             moment = cron.get_next_fire_time(moment, moment + timedelta(microseconds=1))

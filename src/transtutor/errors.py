@@ -9,6 +9,10 @@ class TranstutorError(Exception):
     """Base of every error the core raises on purpose."""
 
 
+class CommandFailed(TranstutorError):
+    """A clear one-line reason an offline command could not do what was asked."""
+
+
 class Rejected(TranstutorError):
     """A request refused with a reason the user can act on. The edge shows the message
     `{prefix}.{reason}` with `params` filled in (as plain text)."""

@@ -1,0 +1,76 @@
+"""`transtutor summary` and `transtutor export`: the coordinator's reports without Telegram.
+
+They ask the same report service as the chat commands, on the configured database, and print
+the same texts (as plain text) or write the same files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from transtutor.content.library import load_catalog
+from transtutor.coordinator import Coordinator
+from transtutor.errors import CommandFailed
+from transtutor.reports import ReportRejected
+from transtutor.runtime import Runner
+from transtutor_bot import render_reports
+from transtutor_bot.config import Settings
+from transtutor_bot.errors import message_for
+from transtutor_bot.i18n import Translator
+from transtutor_bot.render import plain
+
+T = TypeVar("T")
+
+
+def ask(settings: Settings, language: str, question: Callable[[Coordinator], Awaitable[T]]) -> T:
+    """Run one report question; a refusal (unknown cohort ...) is shown in `language`."""
+    if not Path(settings.db).is_file():
+        raise CommandFailed(
+            f"no database at {settings.db}: set TRANSTUTOR_DB to the bot's database file"
+        )
+    runner = Runner(settings.db)
+    course = load_catalog(settings.exercises, settings.rubrics).course
+    coordinator = Coordinator(runner, course, settings.risk_rules, settings.zone)
+    try:
+        return asyncio.run(question(coordinator))
+    except ReportRejected as exc:
+        raise CommandFailed(plain(message_for(exc, Translator(language)) or str(exc))) from None
+    finally:
+        runner.close()
+
+
+def summary(
+    settings: Settings, cohort: str, language: str, with_at_risk: bool, chart: Path | None
+) -> int:
+    """The /summary message (and optionally the /atrisk list and the chart)."""
+    t = Translator(language)
+    found = ask(settings, language, lambda c: c.summary(cohort))
+    print(plain(render_reports.summary_text(t, found, settings.zone)))
+    if with_at_risk:
+        snapshot, rules, risky = ask(settings, language, lambda c: c.at_risk(cohort))
+        print()
+        print(plain(render_reports.at_risk_text(t, snapshot, rules, risky, settings.zone)))
+    if chart is not None:
+        from transtutor_bot.charts import summary_chart
+
+        chart.write_bytes(summary_chart(found))
+        print(f"chart saved to {chart}", file=sys.stderr)
+    return 0
+
+
+def export(settings: Settings, cohort: str, fmt: str, output: Path | None) -> int:
+    """The /export file: CSV (UTF-8 with BOM) or XLSX; `-` writes to standard output."""
+    made = ask(settings, "en", lambda c: c.export(f"{cohort} {fmt}"))
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(made.data)
+        return 0
+    path = output or Path(made.name)
+    if path.is_dir():
+        path = path / made.name
+    path.write_bytes(made.data)
+    print(f"{made.learners} learner(s) -> {path}", file=sys.stderr)
+    return 0
