@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -279,3 +280,12 @@ async def test_digests_can_be_switched_off(coordinator: Coordinator) -> None:
     assert schedule.scheduler.get_job("digest") is not None
     Digests(coordinator, schedule, None, Mailbox()).start()
     assert schedule.scheduler.get_job("digest") is None
+
+
+async def test_reports_read_on_their_own_read_only_connection(runner: Runner) -> None:
+    await runner.db(Storage.touch_user, 99, "Late joiner", "en", NOW)
+    facts = await runner.read(Storage.learner_facts, NOW - 7 * DAY)
+    assert 99 in {f.id for f in facts}  # the writer's commit is visible at once
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await runner.read(Storage.touch_user, 98, "Nobody", "en", NOW)
+    assert runner.db_sync(Storage.user, 98) is None

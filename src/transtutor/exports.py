@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from transtutor.reports import Reason, RiskRules, Snapshot, risk_reasons, summary
+from transtutor.reports import Reason, RiskRules, Snapshot, outcome_summaries, risk_reasons
 
 Cell = str | int | float | datetime | None
 Format = Literal["csv", "xlsx"]
@@ -50,7 +50,7 @@ def reason_text(reason: Reason) -> str:
 
 
 def learner_table(snapshot: Snapshot, rules: RiskRules) -> Table:
-    outcomes = snapshot.course.outcome_ids
+    outcomes = snapshot.outcomes
     header = [
         "user_id",
         "name",
@@ -120,7 +120,7 @@ def to_csv(table: Table, zone: ZoneInfo) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(table: Table, snapshot: Snapshot, rules: RiskRules, zone: ZoneInfo) -> bytes:
+def to_xlsx(table: Table, snapshot: Snapshot, zone: ZoneInfo) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -150,12 +150,11 @@ def to_xlsx(table: Table, snapshot: Snapshot, rules: RiskRules, zone: ZoneInfo) 
                 values.append(_safe(c) if isinstance(c, str) else c)
         sheet.append(values)
 
-    overview = summary(snapshot, rules)
     outcomes = book.create_sheet("Outcomes")
     outcomes.append(
         heading(["outcome", "title_en", "title_zh", "mean_mastery", "mastered", "mastered_share"])
     )
-    for o in overview.outcomes:
+    for o in outcome_summaries(snapshot)[0]:
         outcomes.append(
             [
                 o.outcome,
@@ -173,7 +172,7 @@ def to_xlsx(table: Table, snapshot: Snapshot, rules: RiskRules, zone: ZoneInfo) 
 
 def export(snapshot: Snapshot, rules: RiskRules, zone: ZoneInfo, fmt: Format) -> ExportFile:
     table = learner_table(snapshot, rules)
-    data = to_csv(table, zone) if fmt == "csv" else to_xlsx(table, snapshot, rules, zone)
+    data = to_csv(table, zone) if fmt == "csv" else to_xlsx(table, snapshot, zone)
     scope = snapshot.cohort.name if snapshot.cohort else "all"
     stamp = snapshot.now.astimezone(zone).strftime("%Y%m%d-%H%M")
     slug = "".join(ch if ch.isalnum() else "-" for ch in scope).strip("-")[:40] or "cohort"

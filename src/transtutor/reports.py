@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 from transtutor.content.models import Course
@@ -149,13 +150,21 @@ class Snapshot:
     learners: list[LearnerFacts]
     projects: list[ProjectRecord]
     extensions: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    _work: dict[int, list[WorkStatus]] = field(default_factory=dict, repr=False)
 
-    def projects_for(self, learner: LearnerFacts) -> list[ProjectRecord]:
-        return [p for p in self.projects if p.cohort_id in (None, learner.cohort_id)]
+    @cached_property
+    def outcomes(self) -> list[str]:
+        return self.course.outcome_ids
 
     def work(self, learner: LearnerFacts) -> list[WorkStatus]:
+        """The learner's status on each project meant for them (computed once per learner)."""
+        known = self._work.get(learner.id)
+        if known is not None:
+            return known
         statuses = []
-        for project in self.projects_for(learner):
+        for project in self.projects:
+            if project.cohort_id not in (None, learner.cohort_id):
+                continue
             deadline = self.extensions.get((project.id, learner.id), project.deadline)
             handed_in = learner.work.get(project.id)
             state: WorkState
@@ -169,13 +178,12 @@ class Snapshot:
             if handed_in.reviews:
                 state = "reviewed"
             statuses.append(WorkStatus(project, state, deadline, handed_in.score))
+        self._work[learner.id] = statuses
         return statuses
 
     def mean_mastery(self, learner: LearnerFacts) -> float:
-        outcomes = self.course.outcome_ids
-        return sum(learner.mastery[o].value for o in outcomes if o in learner.mastery) / len(
-            outcomes
-        )
+        found = learner.mastery
+        return sum(found[o].value for o in self.outcomes if o in found) / len(self.outcomes)
 
     def mastered(self, learner: LearnerFacts, outcome: str) -> bool:
         record = learner.mastery.get(outcome)
@@ -192,12 +200,14 @@ def read_snapshot(
     cohort: CohortRecord | None = None,
     user_id: int | None = None,
 ) -> Snapshot:
-    """One consistent read (call it on one connection, e.g. the reports reader)."""
-    learners = storage.learner_facts(
-        now - timedelta(days=window_days), cohort.id if cohort else None, user_id
-    )
-    extensions = {(p, u): d for p, u, d in storage.extensions()}
-    return Snapshot(course, now, window_days, cohort, learners, storage.projects(), extensions)
+    """The facts, read in one transaction so that they agree with each other."""
+    with storage.consistent():
+        learners = storage.learner_facts(
+            now - timedelta(days=window_days), cohort.id if cohort else None, user_id
+        )
+        extensions = {(p, u): d for p, u, d in storage.extensions()}
+        projects = storage.projects()
+    return Snapshot(course, now, window_days, cohort, learners, projects, extensions)
 
 
 def find_cohort(storage: Storage, text: str) -> CohortRecord | None:
@@ -227,7 +237,7 @@ def risk_reasons(snapshot: Snapshot, learner: LearnerFacts, rules: RiskRules) ->
         mean = snapshot.mean_mastery(learner)
         if mean < rules.below:
             weakest = min(
-                snapshot.course.outcome_ids,
+                snapshot.outcomes,
                 key=lambda o: learner.mastery[o].value if o in learner.mastery else 0.0,
             )
             reasons.append(Reason("below", mean=mean, weakest=weakest))
@@ -249,13 +259,14 @@ def at_risk(snapshot: Snapshot, rules: RiskRules) -> list[AtRisk]:
     return found
 
 
-def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
+def outcome_summaries(snapshot: Snapshot) -> tuple[list[OutcomeSummary], int]:
+    """Per outcome: mean mastery and who reached the threshold; and how many mastered all."""
     course = snapshot.course
     learners = snapshot.learners
     count = len(learners)
-    since = snapshot.now - timedelta(days=snapshot.window_days)
-    outcomes = []
-    mastered_all = {learner.id for learner in learners}
+    threshold, minimum = course.mastery_threshold, course.min_attempts
+    reached_all = dict.fromkeys((x.id for x in learners), True)
+    rows = []
     for outcome in course.outcomes:
         total = 0.0
         reached = 0
@@ -263,11 +274,11 @@ def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
             record = learner.mastery.get(outcome.id)
             if record is not None:
                 total += record.value
-            if snapshot.mastered(learner, outcome.id):
-                reached += 1
-            else:
-                mastered_all.discard(learner.id)
-        outcomes.append(
+                if record.mastered(threshold, minimum):
+                    reached += 1
+                    continue
+            reached_all[learner.id] = False
+        rows.append(
             OutcomeSummary(
                 outcome.id,
                 outcome.title.model_dump(),
@@ -276,16 +287,23 @@ def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
                 reached / count if count else 0.0,
             )
         )
+    return rows, sum(reached_all.values())
+
+
+def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
+    learners = snapshot.learners
+    since = snapshot.now - timedelta(days=snapshot.window_days)
+    outcomes, completed = outcome_summaries(snapshot)
     return Summary(
-        course=course,
+        course=snapshot.course,
         cohort=snapshot.cohort.name if snapshot.cohort else None,
         now=snapshot.now,
         window_days=snapshot.window_days,
-        learners=count,
+        learners=len(learners),
         active=sum(1 for x in learners if x.last_active is not None and x.last_active >= since),
         attempts=sum(x.attempts for x in learners),
         recent_attempts=sum(x.recent_attempts for x in learners),
-        completed=len(mastered_all),
+        completed=completed,
         outcomes=outcomes,
         projects=_project_summaries(snapshot),
         at_risk=len(at_risk(snapshot, rules)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -298,13 +299,9 @@ class LearnerFacts:
     recent_attempts: int  # since the `since` the facts were read with
     last_attempt: datetime | None
     last_submission: datetime | None
+    last_active: datetime | None  # the later of the two above
     mastery: dict[str, OutcomeMastery]
     work: dict[str, WorkFacts]  # project id -> latest submission
-
-    @property
-    def last_active(self) -> datetime | None:
-        moments = [m for m in (self.last_attempt, self.last_submission) if m is not None]
-        return max(moments) if moments else None
 
 
 @dataclass(frozen=True)
@@ -1062,6 +1059,11 @@ class Storage:
 
     # -- reports -----------------------------------------------------------------------------
 
+    def consistent(self) -> AbstractContextManager[Any]:
+        """One transaction around several reads: all of them see the same committed state
+        (with WAL, writers carry on meanwhile)."""
+        return self.db.atomic()
+
     def cohorts(self) -> list[CohortRecord]:
         rows = self.db.execute(
             "SELECT c.id, c.name, c.code, (SELECT COUNT(*) FROM users u WHERE u.cohort_id = c.id "
@@ -1081,14 +1083,6 @@ class Storage:
         else:
             who, params = "u.role = 'student'", []
         chosen = f"SELECT u.id FROM users u WHERE {who}"
-        attempts = {
-            r[0]: (r[1], r[2], r[3])
-            for r in self.db.execute(
-                "SELECT user_id, COUNT(*), SUM(created_at >= ?), MAX(created_at) FROM attempts "
-                f"WHERE user_id IN ({chosen}) GROUP BY user_id",
-                [_iso(since), *params],
-            )
-        }
         mastery: dict[int, dict[str, OutcomeMastery]] = {}
         for r in self.db.execute(
             f"SELECT user_id, outcome_id, value, attempts FROM mastery WHERE user_id IN ({chosen})",
@@ -1107,15 +1101,22 @@ class Storage:
                 datetime.fromisoformat(r[2]), bool(r[3]), r[4], r[5]
             )
         facts = []
+        # Per-learner index seeks on attempts(user_id, created_at): a few times faster than
+        # one grouped scan comparing every attempt's time.
         for r in self.db.execute(
             "SELECT u.id, COALESCE(u.name, ''), u.role, u.cohort_id, c.name, "
-            "COALESCE(u.language, 'en'), "
-            f"u.created_at FROM users u LEFT JOIN cohorts c ON c.id = u.cohort_id WHERE {who} "
-            "ORDER BY u.id",
-            params,
+            "COALESCE(u.language, 'en'), u.created_at, "
+            "(SELECT COUNT(*) FROM attempts a WHERE a.user_id = u.id), "
+            "(SELECT COUNT(*) FROM attempts a WHERE a.user_id = u.id AND a.created_at >= ?), "
+            "(SELECT MAX(a.created_at) FROM attempts a WHERE a.user_id = u.id) "
+            f"FROM users u LEFT JOIN cohorts c ON c.id = u.cohort_id WHERE {who} ORDER BY u.id",
+            [_iso(since), *params],
         ):
-            count, recent, last = attempts.get(r[0], (0, 0, None))
+            count, recent, last = r[7], r[8], r[9]
             projects = work.get(r[0], {})
+            last_attempt = datetime.fromisoformat(last) if last else None
+            last_submission = max((w.submitted_at for w in projects.values()), default=None)
+            moments = [m for m in (last_attempt, last_submission) if m is not None]
             facts.append(
                 LearnerFacts(
                     id=r[0],
@@ -1126,9 +1127,10 @@ class Storage:
                     language=r[5],
                     joined=datetime.fromisoformat(r[6]),
                     attempts=count,
-                    recent_attempts=recent or 0,
-                    last_attempt=datetime.fromisoformat(last) if last else None,
-                    last_submission=max((w.submitted_at for w in projects.values()), default=None),
+                    recent_attempts=recent,
+                    last_attempt=last_attempt,
+                    last_submission=last_submission,
+                    last_active=max(moments) if moments else None,
                     mastery=mastery.get(r[0], {}),
                     work=projects,
                 )
