@@ -13,8 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from transtutor.content.library import bundled_exercises
 from transtutor.storage import Storage
+from transtutor_bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,6 +171,7 @@ def reports_db(tmp_path: Path) -> Path:
 
 
 def test_offline_summary_and_export(tmp_path: Path) -> None:
+    """As processes: the summary with everything, and the export."""
     db = reports_db(tmp_path)
     chart = tmp_path / "chart.png"
     shown = run("summary", "--atrisk", "--chart", str(chart), db=db)
@@ -175,20 +179,31 @@ def test_offline_summary_and_export(tmp_path: Path) -> None:
     assert "Learners: 4" in shown.stdout and "<b>" not in shown.stdout
     assert "At risk" in shown.stdout and "李华" in shown.stdout
     assert chart.read_bytes().startswith(b"\x89PNG")
-    chinese = run("summary", "--cohort", "class a", "--lang", "zh", db=db)
-    assert "学员：3" in chinese.stdout and "班级 Class A" in chinese.stdout
 
     exported = run("export", "--output", str(tmp_path), db=db)
     assert exported.returncode == 0, exported.stderr
     (written,) = tmp_path.glob("itic-all-*.csv")
     rows = list(csv.DictReader(io.StringIO(written.read_bytes().decode("utf-8-sig"))))
     assert len(rows) == 4 and "LO1" in rows[0]
-    workbook = tmp_path / "learners.xlsx"
-    assert run("export", "--format", "xlsx", "--output", str(workbook), db=db).returncode == 0
-    assert workbook.read_bytes()[:2] == b"PK"
 
-    unknown = run("export", "--cohort", "Nope", db=db)
-    assert unknown.returncode == 1 and "There is no cohort «Nope»" in unknown.stderr
-    missing = run("summary", db=tmp_path / "absent.db")
-    assert missing.returncode == 1 and "no database at" in missing.stderr
+
+def test_offline_report_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In this process (each CLI process pays aiogram's import): cohorts, languages, formats
+    and the refusals."""
+    db = reports_db(tmp_path)
+    for name in [k for k in os.environ if k.startswith("TRANSTUTOR_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TRANSTUTOR_DB", str(db))
+    assert main(["summary", "--cohort", "class a", "--lang", "zh"]) == 0
+    assert "学员：3" in capsys.readouterr().out
+    workbook = tmp_path / "learners.xlsx"
+    assert main(["export", "--format", "xlsx", "--output", str(workbook)]) == 0
+    assert workbook.read_bytes()[:2] == b"PK"
+    assert main(["export", "--cohort", "Nope"]) == 1
+    assert "There is no cohort «Nope»" in capsys.readouterr().err
+    monkeypatch.setenv("TRANSTUTOR_DB", str(tmp_path / "absent.db"))
+    assert main(["summary"]) == 1
+    assert "no database at" in capsys.readouterr().err
     assert not (tmp_path / "absent.db").exists()
