@@ -19,6 +19,7 @@ from transtutor_bot.render import bar, outcome_lines, quote
 from transtutor_bot.render_projects import when
 
 AT_RISK_SHOWN = 40
+COHORTS_SHOWN = 15
 DIGEST_AT_RISK_SHOWN = 5
 STATE_MARKS = {"reviewed": "✅", "submitted": "📤", "late": "📤", "missing": "⚠️", "open": "⏳"}
 
@@ -87,6 +88,10 @@ def summary_text(t: Translator, s: Summary, zone: ZoneInfo) -> str:
     if s.learners == 0:
         return t("report.no_learners", scope=scope(t, s.cohort))
     lines = summary_body(t, s)
+    if s.cohorts:
+        listed = ", ".join(f"{quote(c.name)} ({c.learners})" for c in s.cohorts[:COHORTS_SHOWN])
+        more = len(s.cohorts) - COHORTS_SHOWN
+        lines += ["", t("report.cohorts", cohorts=listed + (f", … +{more}" if more > 0 else ""))]
     if s.projects:
         lines += ["", t("report.projects_header", zone=zone.key)]
         lines += [project_line(t, p, zone) for p in s.projects]

@@ -70,7 +70,19 @@ async def test_a_coordinator_sees_the_summary_with_a_chart(
     assert replies[-1].startswith("[photo] Mastery by outcome")
 
     unknown = (await coordinator.send("/summary Evening class"))[0]
-    assert "There is no cohort «Evening class»" in unknown
+    assert "There is no cohort «Evening class»" in unknown and "Cohorts: —" in unknown
+
+    teacher = ChatClient(*app, user_id=COORDINATOR + 100, name="Teacher")
+    await ChatClient(*app, user_id=ADMIN, name="Admin").send(
+        f"/grant {COORDINATOR + 100} instructor"
+    )
+    link = (await teacher.send("/cohort_new Evening class"))[0]
+    code = link.split("start=")[1].split()[0].strip('<>"')
+    await ChatClient(*app, user_id=WANG, language="zh", name="王芳").send(f"/start {code}")
+    everyone = (await coordinator.send("/summary"))[0]
+    assert "<b>Cohorts</b>: Evening class (1)." in everyone
+    one = (await coordinator.send("/summary evening CLASS"))[0]
+    assert "cohort Evening class" in one and "Learners: <b>1</b>" in one and "Cohorts" not in one
 
 
 async def test_exports_parse_with_the_promised_columns(app: tuple[App, OfflineSession]) -> None:

@@ -128,6 +128,7 @@ class Summary:
     outcomes: list[OutcomeSummary]
     projects: list[ProjectSummary]
     at_risk: int
+    cohorts: list[CohortRecord]  # every cohort, when the summary is not of one
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class Snapshot:
     learners: list[LearnerFacts]
     projects: list[ProjectRecord]
     extensions: dict[tuple[str, int], datetime] = field(default_factory=dict)
+    cohorts: list[CohortRecord] = field(default_factory=list)
     _work: dict[int, list[WorkStatus]] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -207,7 +209,8 @@ def read_snapshot(
         )
         extensions = {(p, u): d for p, u, d in storage.extensions()}
         projects = storage.projects()
-    return Snapshot(course, now, window_days, cohort, learners, projects, extensions)
+        cohorts = storage.cohorts()
+    return Snapshot(course, now, window_days, cohort, learners, projects, extensions, cohorts)
 
 
 def find_cohort(storage: Storage, text: str) -> CohortRecord | None:
@@ -307,6 +310,7 @@ def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
         outcomes=outcomes,
         projects=_project_summaries(snapshot),
         at_risk=len(at_risk(snapshot, rules)),
+        cohorts=[] if snapshot.cohort else snapshot.cohorts,
     )
 
 
