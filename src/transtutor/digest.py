@@ -114,10 +114,11 @@ class Digests:
         now = now or self.clock()
         rules = self.coordinator.rules
         snapshot = await self.coordinator.snapshot()
-        overview = summary(snapshot, rules)
+        risky = at_risk(snapshot, rules)
+        overview = summary(snapshot, rules, risky)
         upcoming = [p for p in overview.projects if now < p.project.deadline <= now + UPCOMING]
         period = last_run(self.trigger, now) if self.trigger else now
-        return Digest(period, overview, at_risk(snapshot, rules), upcoming)
+        return Digest(period, overview, risky, upcoming)
 
     async def fire(self) -> int:
         """Send this period's digest to every coordinator not yet sent it; how many were."""

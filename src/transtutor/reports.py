@@ -293,7 +293,8 @@ def outcome_summaries(snapshot: Snapshot) -> tuple[list[OutcomeSummary], int]:
     return rows, sum(reached_all.values())
 
 
-def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
+def summary(snapshot: Snapshot, rules: RiskRules, risky: list[AtRisk] | None = None) -> Summary:
+    """`risky`: the at-risk list of this snapshot, if the caller has it already."""
     learners = snapshot.learners
     since = snapshot.now - timedelta(days=snapshot.window_days)
     outcomes, completed = outcome_summaries(snapshot)
@@ -309,7 +310,7 @@ def summary(snapshot: Snapshot, rules: RiskRules) -> Summary:
         completed=completed,
         outcomes=outcomes,
         projects=_project_summaries(snapshot),
-        at_risk=len(at_risk(snapshot, rules)),
+        at_risk=len(at_risk(snapshot, rules) if risky is None else risky),
         cohorts=[] if snapshot.cohort else snapshot.cohorts,
     )
 
