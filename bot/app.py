@@ -18,7 +18,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError
-from aiogram.types import User
+from aiogram.types import Update, User
 
 from transtutor.access import Access
 from transtutor.authoring import Authoring
@@ -47,6 +47,7 @@ from transtutor_bot.handlers import (
     student,
 )
 from transtutor_bot.identity import Identity, Roles
+from transtutor_bot.intake import Intake, poll
 from transtutor_bot.sender import Notifier, RetryAfter
 
 log = logging.getLogger("transtutor")
@@ -223,13 +224,13 @@ async def run_polling(app: App) -> None:
     await app.bot.delete_webhook(drop_pending_updates=False)
     log.info("polling as @%s", me.username)
     try:
-        await app.dispatcher.start_polling(app.bot, polling_timeout=20)
+        await poll(app.dispatcher, app.bot, app.runner)
     finally:
         await app.bot.session.close()
 
 
 def run_webhook(app: App) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    """A webhook server: each update is recorded before Telegram gets its 200 (see intake)."""
     from aiohttp import web
 
     settings = app.settings
@@ -238,18 +239,36 @@ def run_webhook(app: App) -> None:
         if settings.webhook_secret
         else secrets.token_urlsafe(32)
     )
+    intake = Intake(app.dispatcher, app.bot, app.runner)
 
-    async def register(bot: Bot) -> None:
-        await bot.set_webhook(
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not secrets.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=401)
+        try:
+            update = Update.model_validate(await request.json(), context={"bot": app.bot})
+        except ValueError:
+            return web.Response(status=400)
+        await intake.accept([update])
+        return web.json_response({})
+
+    async def on_startup(_: web.Application) -> None:
+        await app.dispatcher.emit_startup(bot=app.bot)
+        await app.bot.set_webhook(
             f"{settings.webhook_url}{settings.webhook_path}",
             secret_token=secret,
             drop_pending_updates=False,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
+        await intake.replay()
 
-    app.dispatcher.startup.register(register)
+    async def on_shutdown(_: web.Application) -> None:
+        await intake.drain()
+        await app.dispatcher.emit_shutdown(bot=app.bot)
+        await app.bot.session.close()
+
     web_app = web.Application()
-    SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(
-        web_app, path=settings.webhook_path
-    )
-    setup_application(web_app, app.dispatcher, bot=app.bot)
+    web_app.router.add_post(settings.webhook_path, receive)
+    web_app.on_startup.append(on_startup)
+    web_app.on_shutdown.append(on_shutdown)
     web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port, print=None)

@@ -57,6 +57,8 @@ class BotAPIEmulator:
         self.base_url = ""
         self.fail_with_429: Callable[[str], int | None] = lambda method: None
         self.files: dict[str, bytes] = {}
+        self.history: dict[int, dict[str, Any]] = {}
+        self._redelivered: list[dict[str, Any]] = []
 
     async def start(self) -> str:
         app = web.Application(client_max_size=50 * 1024 * 1024)
@@ -79,10 +81,18 @@ class BotAPIEmulator:
     async def _push(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         update["update_id"] = update_id
+        self.history[update_id] = update
         async with self.changed:
             self.updates.append(update)
             self.changed.notify_all()
         return update_id
+
+    async def redeliver(self, update_id: int) -> None:
+        """Send an update again with its id, as Telegram does when it missed the bot's
+        confirmation (e.g. a getUpdates answer lost on the network)."""
+        async with self.changed:
+            self._redelivered.append(self.history[update_id])
+            self.changed.notify_all()
 
     @staticmethod
     def user(user_id: int, language: str = "en", name: str = "Student") -> dict[str, Any]:
@@ -232,10 +242,11 @@ class BotAPIEmulator:
         async with self.changed:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             self.changed.notify_all()  # lets tests wait until the bot has confirmed updates
-            if not self.updates and timeout:
+            if not self.updates and not self._redelivered and timeout:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.changed.wait(), min(timeout, 2.0))
-            return list(self.updates)
+            again, self._redelivered = self._redelivered, []
+            return sorted(again + self.updates, key=lambda u: int(u["update_id"]))
 
     async def _record(
         self, method: str, params: dict[str, Any], files: dict[str, bytes], text_key: str = "text"

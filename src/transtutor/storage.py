@@ -159,12 +159,32 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Updates recorded before they are handled (crash safety, redelivery ignored)."""
+    _run_script(
+        db,
+        """
+        DROP TABLE processed_updates;
+        CREATE TABLE updates (
+            update_id INTEGER PRIMARY KEY, user_id INTEGER, data TEXT NOT NULL,
+            received_at TEXT NOT NULL, done_at TEXT);
+        CREATE INDEX updates_pending ON updates(update_id) WHERE done_at IS NULL;
+        CREATE INDEX updates_user ON updates(user_id)
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
+
+# How many handled update ids are remembered to recognise a redelivery (Telegram redelivers only
+# updates it has not seen confirmed, which are recent).
+REMEMBERED_UPDATES = 100_000
 
 
 @dataclass(frozen=True)
@@ -1168,3 +1188,42 @@ class Storage:
             self.db.execute(
                 "DELETE FROM digests_sent WHERE period = ? AND user_id = ?", [period, user_id]
             )
+
+    # -- incoming updates --------------------------------------------------------------------
+
+    def receive_updates(
+        self, updates: list[tuple[int, int | None, str]], now: datetime
+    ) -> list[int]:
+        """Record updates (id, user id, JSON) before they are handled; returns the ids seen for
+        the first time (a redelivered id is not returned, so it is not handled twice)."""
+        fresh = []
+        with self.db.atomic():
+            for update_id, user_id, data in updates:
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO updates (update_id, user_id, data, received_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    [update_id, user_id, data, _iso(now)],
+                )
+                if cursor.rowcount == 1:
+                    fresh.append(update_id)
+            if updates:
+                self.db.execute(
+                    "DELETE FROM updates WHERE done_at IS NOT NULL AND update_id < ?",
+                    [min(u[0] for u in updates) - REMEMBERED_UPDATES],
+                )
+        return fresh
+
+    def finish_update(self, update_id: int, now: datetime) -> None:
+        """Handled: keep only the id (to recognise a redelivery), not the message."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE updates SET done_at = ?, data = '' WHERE update_id = ?",
+                [_iso(now), update_id],
+            )
+
+    def pending_updates(self) -> list[tuple[int, str]]:
+        """Updates recorded but not handled (the bot stopped on them), oldest first."""
+        rows = self.db.execute(
+            "SELECT update_id, data FROM updates WHERE done_at IS NULL ORDER BY update_id"
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]

@@ -1,0 +1,66 @@
+"""Incoming updates are recorded before they are handled: redeliveries are ignored and what a
+crash interrupted is handled at the next start (real dispatcher, real SQLite file)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram.methods import SendMessage
+
+from transtutor.storage import Storage, utcnow
+from transtutor_bot.app import App, build_app
+from transtutor_bot.config import Settings
+from transtutor_bot.intake import Intake
+from transtutor_bot.offline import OfflineSession, OfflineUser
+
+
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
+    session = OfflineSession()
+    built = build_app(Settings(db=tmp_path / "intake.db"), session=session)
+    yield built, session
+    built.close()
+
+
+def replies(session: OfflineSession) -> list[str]:
+    return [m.text for m in session.requests if isinstance(m, SendMessage)]
+
+
+async def test_a_redelivered_update_is_handled_once(app: tuple[App, OfflineSession]) -> None:
+    built, session = app
+    intake = Intake(built.dispatcher, built.bot, built.runner)
+    you = OfflineUser(31, "Mei", "en")
+    start = you.message(text="/start")
+    assert await intake.accept([start]) == 1
+    await intake.drain()
+    assert await intake.accept([start, you.message(text="/help")]) == 1  # /start again: ignored
+    await intake.drain()
+    texts = replies(session)
+    assert len(texts) == 2 and "Welcome" in texts[0] and "What I can do" in texts[1]
+    with sqlite3.connect(built.settings.db) as db:
+        kept = db.execute("SELECT data, done_at IS NOT NULL FROM updates").fetchall()
+    assert kept == [("", 1), ("", 1)]  # handled: the ids are kept, the messages are not
+
+
+async def test_what_a_crash_interrupted_is_handled_at_the_next_start(
+    app: tuple[App, OfflineSession],
+) -> None:
+    built, session = app
+    you = OfflineUser(32, "Li", "en")
+    update = you.message(text="/start")
+    # Recorded (and so confirmed to Telegram), then the process died before handling it.
+    fresh = built.runner.db_sync(
+        Storage.receive_updates,
+        [(update.update_id, 32, update.model_dump_json(exclude_none=True))],
+        utcnow(),
+    )
+    assert fresh == [update.update_id]
+    intake = Intake(built.dispatcher, built.bot, built.runner)
+    assert await intake.replay() == 1
+    await intake.drain()
+    assert any("Welcome" in text for text in replies(session))
+    assert built.runner.db_sync(Storage.pending_updates) == []
+    assert await intake.replay() == 0
