@@ -48,7 +48,7 @@ from transtutor_bot.handlers import (
 )
 from transtutor_bot.identity import Identity, Roles
 from transtutor_bot.intake import Intake, poll
-from transtutor_bot.sender import Notifier, RetryAfter
+from transtutor_bot.sender import Notifier, Outgoing
 
 log = logging.getLogger("transtutor")
 OFFLINE_TOKEN = "1:offline"
@@ -146,14 +146,12 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     inputs = Inputs(runner)
     project_service = Projects(runner, library.review_rubrics, settings.zone, inputs)
     roles = Roles(settings)
-    if session is None:
+    if session is None:  # talking to Telegram (or a Bot API server): paced, 429s waited out
         session = AiohttpSession(
-            api=TelegramAPIServer.from_base(settings.telegram_api)
-            if settings.telegram_api
-            else TelegramAPIServer.from_base("https://api.telegram.org")
+            api=TelegramAPIServer.from_base(settings.telegram_api or "https://api.telegram.org")
         )
+        session.middleware(Outgoing())
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
-    session.middleware(RetryAfter())
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     notifier = Notifier(bot, settings.zone)
     in_memory = str(settings.db) == ":memory:"

@@ -1,0 +1,83 @@
+"""Outgoing traffic: pacing to Telegram's limits (fixed clock) and 429 handling (real session
+middleware against the Bot API emulator)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from tests.emulator import BotAPIEmulator
+from transtutor_bot.sender import Outgoing, RateLimiter
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def limiter(clock: FakeTime) -> RateLimiter:
+    return RateLimiter(clock=clock, sleep=clock.sleep)
+
+
+def test_one_chat_gets_a_burst_of_two_then_one_per_second() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    assert [pace.reserve(7) for _ in range(5)] == pytest.approx([0, 1 / 30, 1, 2, 3])
+
+
+def test_groups_get_twenty_per_minute() -> None:
+    pace = limiter(FakeTime())
+    assert [pace.reserve(-100) for _ in range(3)] == pytest.approx([0, 3, 6])
+
+
+def test_a_wave_to_thousands_goes_out_at_thirty_per_second() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    sends = sorted(pace.reserve(chat) for chat in range(1, 3001))
+    assert sends[-1] == pytest.approx(2999 / 30)  # 100 s for 3,000 students
+    # Never more than 31 in any one-second window.
+    assert (
+        max(sum(1 for t in sends[i : i + 40] if t < start + 1) for i, start in enumerate(sends))
+        <= 31
+    )
+
+
+def test_a_429_holds_that_chat_for_retry_after() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    pace.reserve(7)
+    pace.hold(7, 5)
+    assert pace.reserve(7) >= 5
+    assert pace.reserve(8) < 1  # other chats go on
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotAPIEmulator]:
+    emulator = BotAPIEmulator()
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+async def test_a_429_is_waited_out_and_the_message_sent_once(api: BotAPIEmulator) -> None:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
+    session.middleware(Outgoing())
+    bot = Bot("1:paced", session=session)
+    refusals = iter([1, 1])  # two 429s with retry_after 1 s, then accepted
+    api.fail_with_429 = lambda method: next(refusals, None) if method == "sendMessage" else None
+    try:
+        await bot.send_message(5, "after two floods")
+    finally:
+        await session.close()
+    assert [s.text for s in api.to(5)] == ["after two floods"]
+    assert api.calls.count("sendMessage") == 3
