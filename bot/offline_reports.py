@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+from transtutor import reports
 from transtutor.content.library import load_catalog
 from transtutor.coordinator import Coordinator
 from transtutor.errors import CommandFailed
@@ -48,10 +49,11 @@ def summary(
 ) -> int:
     """The /summary message (and optionally the /atrisk list and the chart)."""
     t = Translator(language)
-    found = ask(settings, language, lambda c: c.summary(cohort))
+    # One read of the database serves both the summary and the at-risk list.
+    snapshot, rules, risky = ask(settings, language, lambda c: c.at_risk(cohort))
+    found = reports.summary(snapshot, rules, risky)
     print(plain(render_reports.summary_text(t, found, settings.zone)))
     if with_at_risk:
-        snapshot, rules, risky = ask(settings, language, lambda c: c.at_risk(cohort))
         print()
         print(plain(render_reports.at_risk_text(t, snapshot, rules, risky, settings.zone)))
     if chart is not None:
