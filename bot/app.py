@@ -27,6 +27,7 @@ from transtutor.coordinator import Coordinator
 from transtutor.digest import Digests
 from transtutor.inputs import Inputs
 from transtutor.practice import Practice
+from transtutor.privacy import Privacy
 from transtutor.projects import Projects
 from transtutor.reminders import Reminders
 from transtutor.review import Review
@@ -40,6 +41,7 @@ from transtutor_bot.handlers import (
     common,
     content,
     fallback,
+    privacy,
     projects,
     reports,
     review,
@@ -109,6 +111,7 @@ class Services:
     review: Review
     inputs: Inputs
     coordinator: Coordinator
+    privacy: Privacy
     notifier: Notifier
     roles: Roles
     runner: Runner
@@ -120,6 +123,7 @@ def build_dispatcher(services: Services, library: Library) -> Dispatcher:
     dispatcher.include_routers(
         errors.router(),
         common.router(),
+        privacy.router(),
         staff.router(),
         projects.router(),
         review.router(),
@@ -168,6 +172,11 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
         review=Review(runner, project_service, inputs),
         inputs=inputs,
         coordinator=coordinator,
+        privacy=Privacy(
+            runner,
+            library.course.id,
+            on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild),
+        ),
         notifier=notifier,
         roles=roles,
         runner=runner,

@@ -18,6 +18,8 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("submit", "Hand in project work", "提交项目作业", STUDENT),
     ("cancel", "Stop a submission or review", "取消正在进行的提交或评阅", STUDENT),
     ("lang", "English / 中文", "切换语言 English / 中文", STUDENT),
+    ("mydata", "Everything stored about you, as a file", "导出关于你的全部数据", STUDENT),
+    ("forget", "Delete all your data", "删除你的全部数据", STUDENT),
     ("help", "What I can do", "查看全部功能", STUDENT),
     ("start", "Welcome and join a cohort", "欢迎与加入班级", STUDENT),
     ("sets", "Exercise sets and versions", "练习集及其版本", ("instructor",)),

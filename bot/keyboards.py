@@ -29,6 +29,10 @@ class Language(CallbackData, prefix="lang"):
     code: str
 
 
+class Forget(CallbackData, prefix="forget"):
+    confirm: bool
+
+
 def categories(t: Translator, token: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for index, category in enumerate(ERROR_CATEGORIES):
@@ -117,4 +121,12 @@ def review_card(t: Translator, submission: int, stage: str, criterion: int) -> I
         )
         sizes.append(1)
     builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+def forget(t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("privacy.forget_yes"), callback_data=Forget(confirm=True))
+    builder.button(text=t("privacy.forget_no"), callback_data=Forget(confirm=False))
+    builder.adjust(1)
     return builder.as_markup()

@@ -174,13 +174,55 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """A handled update keeps only its id: who sent it is dropped with its text."""
+    db.execute("UPDATE updates SET user_id = NULL WHERE done_at IS NOT NULL")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
+
+# Where a person's own data lives, for /mydata and /forget: (table, rows that are theirs).
+# Order matters for deleting (grades before their submissions, the users row last).
+OWN_ROWS = (
+    ("attempts", "user_id = :user"),
+    ("mastery", "user_id = :user"),
+    ("sessions", "user_id = :user"),
+    ("skips", "user_id = :user"),
+    ("inputs", "user_id = :user"),
+    ("grades", "submission_id IN (SELECT id FROM submissions WHERE user_id = :user)"),
+    ("submissions", "user_id = :user"),
+    ("extensions", "user_id = :user"),
+    ("reminders_sent", "user_id = :user"),
+    ("reminder_waves", "user_id = :user"),
+    ("digests_sent", "user_id = :user"),
+    ("updates", "user_id = :user"),
+    ("users", "id = :user"),
+)
+# Where a person is named in rows that belong to others or to the course (a grade in a
+# learner's record, a cohort they created): exported, and on /forget the name is removed and
+# the row kept. (section, table, column, columns exported)
+MENTIONS = (
+    (
+        "grades_given",
+        "grades",
+        "reviewer_id",
+        "submission_id, criteria, score, comment, created_at",
+    ),
+    ("extensions_granted", "extensions", "granted_by", "project_id, deadline"),
+    ("invites_used", "invites", "used_by", "role, cohort_id, used_at"),
+    ("invites_created", "invites", "created_by", "role, cohort_id, created_at, used_at"),
+    ("cohorts_created", "cohorts", "created_by", "id, name, created_at"),
+    ("projects_created", "projects", "created_by", "id, title, deadline, created_at"),
+    ("sets_imported", "exercise_sets", "imported_by", "id, version, title, imported_at"),
+)
+JSON_COLUMNS = frozenset({"result", "state", "data", "criteria", "title", "reminders", "outcomes"})
 
 # How many handled update ids are remembered to recognise a redelivery (Telegram redelivers only
 # updates it has not seen confirmed, which are recent).
@@ -348,6 +390,8 @@ class Storage:
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA busy_timeout = 5000")
+        # Deleted rows are overwritten, not just unlinked: /forget leaves no text in the file.
+        db.execute("PRAGMA secure_delete = ON")
         return cls(db)
 
     @classmethod
@@ -1214,10 +1258,10 @@ class Storage:
         return fresh
 
     def finish_update(self, update_id: int, now: datetime) -> None:
-        """Handled: keep only the id (to recognise a redelivery), not the message."""
+        """Handled: keep only the id (to recognise a redelivery), not the message or sender."""
         with self.db.atomic():
             self.db.execute(
-                "UPDATE updates SET done_at = ?, data = '' WHERE update_id = ?",
+                "UPDATE updates SET done_at = ?, data = '', user_id = NULL WHERE update_id = ?",
                 [_iso(now), update_id],
             )
 
@@ -1227,3 +1271,49 @@ class Storage:
             "SELECT update_id, data FROM updates WHERE done_at IS NULL ORDER BY update_id"
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
+
+    # -- personal data -----------------------------------------------------------------------
+
+    def _rows(self, sql: str, user_id: int) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, {"user": user_id})
+        names = [d[0] for d in cursor.description]
+        rows = []
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            for name in JSON_COLUMNS.intersection(row):
+                if isinstance(row[name], str) and row[name][:1] in ("{", "["):
+                    row[name] = json.loads(row[name])
+            rows.append(row)
+        return rows
+
+    def personal_data(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Everything stored about one user, table by table (read in one transaction)."""
+        with self.consistent():
+            data = {
+                table: self._rows(f"SELECT * FROM {table} WHERE {where}", user_id)
+                for table, where in (OWN_ROWS[-1], *OWN_ROWS[:-1])  # the users row first
+            }
+            for section, table, column, columns in MENTIONS:
+                data[section] = self._rows(
+                    f"SELECT {columns} FROM {table} WHERE {column} = :user", user_id
+                )
+        return data
+
+    def forget_user(self, user_id: int) -> dict[str, int]:
+        """Delete a user's own rows and take their id out of everyone else's; returns how
+        many rows of each table were deleted. Deleted content is overwritten (secure_delete)
+        and the write-ahead log emptied, so no copy stays in the files."""
+        deleted: dict[str, int] = {}
+        with self.db.atomic():
+            for table, where in OWN_ROWS:
+                cursor = self.db.execute(f"DELETE FROM {table} WHERE {where}", {"user": user_id})
+                deleted[table] = cursor.rowcount
+            for _, table, column, _ in MENTIONS:
+                # A grade stays in the learner's record under a number that is nobody's id.
+                anonymous = "-rowid" if column == "reviewer_id" else "NULL"
+                self.db.execute(
+                    f"UPDATE {table} SET {column} = {anonymous} WHERE {column} = :user",
+                    {"user": user_id},
+                )
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
