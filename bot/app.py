@@ -37,6 +37,7 @@ from transtutor.scoring.scorer import Scorer
 from transtutor_bot import errors
 from transtutor_bot.commands import install_menus
 from transtutor_bot.config import Settings
+from transtutor_bot.flood import FloodGuard
 from transtutor_bot.handlers import (
     common,
     content,
@@ -94,6 +95,7 @@ class App:
     schedule: Schedule
     reminders: Reminders
     digests: Digests
+    flood: FloodGuard
 
     def close(self) -> None:
         self.schedule.shutdown()
@@ -117,8 +119,9 @@ class Services:
     runner: Runner
 
 
-def build_dispatcher(services: Services, library: Library) -> Dispatcher:
+def build_dispatcher(services: Services, library: Library, flood: FloodGuard) -> Dispatcher:
     dispatcher = Dispatcher(**vars(services), course=library.course)
+    dispatcher.update.outer_middleware(flood)
     dispatcher.update.outer_middleware(Identity(services.practice, services.access, services.roles))
     dispatcher.include_routers(
         errors.router(),
@@ -181,7 +184,8 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
         roles=roles,
         runner=runner,
     )
-    dispatcher = build_dispatcher(services, library)
+    flood = FloodGuard()
+    dispatcher = build_dispatcher(services, library, flood)
 
     async def on_startup(bot: Bot) -> None:
         await install_menus(bot, roles.privileged_ids)
@@ -208,6 +212,7 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
         schedule,
         reminders,
         digests,
+        flood,
     )
 
 

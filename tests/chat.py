@@ -7,6 +7,8 @@ Telegram, so every handler, middleware, keyboard and the storage run for real.
 from __future__ import annotations
 
 import itertools
+import re
+from html.parser import HTMLParser
 from typing import Any
 
 from aiogram.methods import (
@@ -52,6 +54,9 @@ class ChatClient:
         await self.app.dispatcher.feed_update(self.app.bot, update)
         made = self.session.requests[start:]
         for method in made:
+            for text in (getattr(method, "text", None), getattr(method, "caption", None)):
+                if isinstance(text, str) and getattr(method, "parse_mode", None) is not None:
+                    check_telegram_html(text)
             markup = getattr(method, "reply_markup", None)
             if isinstance(method, SendMessage | EditMessageText):
                 self.last_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
@@ -148,3 +153,52 @@ def texts(methods: list[TelegramMethod[Any]]) -> list[str]:
         elif isinstance(method, SendPhoto):
             found.append(f"[photo] {method.caption or ''}")
     return found
+
+
+# What Telegram's HTML parse mode accepts; anything else makes the whole message fail to send.
+TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+}
+_ENTITY = re.compile(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+class _TelegramHTML(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in TELEGRAM_TAGS, f"Telegram rejects the tag <{tag}>"
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes nothing ({self.open})"
+        self.open.pop()
+
+    def handle_entityref(self, name: str) -> None:
+        assert name in ("lt", "gt", "amp", "quot"), f"Telegram rejects &{name};"
+
+
+def check_telegram_html(text: str) -> None:
+    """Fail if Telegram would refuse `text` in HTML parse mode (unknown or unbalanced tags,
+    a bare '&' or an unknown entity): a reply that echoes user input must escape it."""
+    assert _ENTITY.search(text) is None, f"bare '&' in {text[:200]!r}"
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    assert not parser.open, f"unclosed tags {parser.open} in {text[:200]!r}"

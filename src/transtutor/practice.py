@@ -22,6 +22,7 @@ from transtutor.content.models import (
 from transtutor.errors import Rejected, TranstutorError
 from transtutor.mastery import OutcomeMastery, empty
 from transtutor.runtime import Runner
+from transtutor.scoring import text as tx
 from transtutor.scoring.checks import ErrorMark, span_of
 from transtutor.scoring.scorer import Scorer, ScoreResult
 from transtutor.selection import choose
@@ -111,6 +112,17 @@ def clean_answer(text: str) -> str:
 
 def has_words(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def _course_letter(ch: str) -> bool:
+    return tx.HAN.match(ch) is not None or unicodedata.name(ch, "").startswith("LATIN")
+
+
+def in_course_scripts(text: str) -> bool:
+    """False when the letters are all in scripts other than Latin and Han (Arabic, Hebrew,
+    Cyrillic, kana...): such a message is not an attempt at English or Chinese."""
+    letters = [ch for ch in text if unicodedata.category(ch)[0] == "L"]
+    return not letters or any(_course_letter(ch) for ch in letters)
 
 
 def answer_limit(exercise: Exercise) -> int:
@@ -236,6 +248,8 @@ class Practice:
             raise AnswerRejected("too_long", length=len(answer), limit=limit)
         if not has_words(answer):
             raise AnswerRejected("no_words")
+        if not in_course_scripts(answer):
+            raise AnswerRejected("wrong_script")
         return answer
 
     async def answer(

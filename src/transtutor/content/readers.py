@@ -84,18 +84,22 @@ def _strict(data: bytes, encoding: str, file: str) -> str:
         ) from exc
 
 
+def _common(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _looks_chinese(text: str) -> bool:
+    """Read as GB18030, does this look like Chinese? Bytes of another encoding (Shift-JIS,
+    Big5, Latin-1) decode to rare characters, so nine in ten of the non-ASCII characters must
+    be common ones (GB2312: hanzi, CJK and full-width punctuation) or punctuation."""
     wide = [ch for ch in text if ord(ch) > 127]
     if not wide:
         return True
-    plausible = sum(
-        1
-        for ch in wide
-        if "\u4e00" <= ch <= "\u9fff"
-        or "\u3000" <= ch <= "\u303f"
-        or "\uff00" <= ch <= "\uffef"
-        or unicodedata.category(ch).startswith("P")
-    )
+    plausible = sum(1 for ch in wide if _common(ch) or unicodedata.category(ch).startswith("P"))
     return plausible / len(wide) >= 0.9
 
 
