@@ -14,6 +14,7 @@ from typing import Any
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
+    SendDocument,
     SendMessage,
     SendPhoto,
     TelegramMethod,
@@ -152,6 +153,8 @@ def texts(methods: list[TelegramMethod[Any]]) -> list[str]:
             found.append(method.text)
         elif isinstance(method, SendPhoto):
             found.append(f"[photo] {method.caption or ''}")
+        elif isinstance(method, SendDocument):
+            found.append(f"[document] {method.caption or ''}")
     return found
 
 

@@ -95,7 +95,9 @@ async def test_mydata_sends_everything_stored_about_the_user(
     replies = await li.send("/mydata")
     documents = [m for m in session.requests if isinstance(m, SendDocument)]
     assert len(documents) == 1 and documents[0].chat_id == LI
-    assert "JSON" in (documents[0].caption or "") and replies == []
+    assert "JSON" in (documents[0].caption or "") and replies == [
+        f"[document] {documents[0].caption}"
+    ]
     upload = documents[0].document
     assert upload.filename.startswith(f"transtutor-mydata-{LI}-")  # type: ignore[union-attr]
     data = json.loads(upload.data)  # type: ignore[union-attr]
