@@ -83,7 +83,8 @@ async def a_learner_with_history(app: App, session: OfflineSession) -> ChatClien
         now,
     )
     storage_call(Storage.extend, "P1", LI, now + timedelta(days=5), TEACHER)
-    storage_call(Storage.claim_reminder, "P1", LI, 1440, now)
+    storage_call(Storage.claim_delivery, "reminder:P1:1440", LI, now)
+    storage_call(Storage.confirm_delivery, "reminder:P1:1440", LI, now)
     return li
 
 
@@ -111,7 +112,7 @@ async def test_mydata_sends_everything_stored_about_the_user(
     assert data["submissions"][0]["text"] == LI_WORK
     assert data["grades"][0]["comment"] == "Good work, Li"
     assert data["extensions"][0]["project_id"] == "P1"
-    assert data["reminders_sent"][0]["lead_minutes"] == 1440
+    assert data["deliveries"][0]["key"] == "reminder:P1:1440"
     assert data["invites_used"] == [] and data["grades_given"] == []
     # Nothing about anybody else.
     assert "Teacher Zhou" not in upload.data.decode()  # type: ignore[union-attr]

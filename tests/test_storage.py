@@ -60,3 +60,42 @@ def test_set_listing_and_retiring(storage: Storage, library: Library) -> None:
     assert not storage.retire_set("fintech-zh-en")
     assert "fintech-zh-en" not in {s.id for s in storage.sets()}
     assert "fintech-zh-en" in {s.id for s in storage.sets(include_retired=True)}
+
+
+def test_a_delivery_is_claimed_once_and_a_dead_runs_claim_is_taken_over(db_path: Path) -> None:
+    first = Storage.open(db_path)
+    assert first.claim_delivery("reminder:P1:60", 7, NOW)
+    assert not first.claim_delivery("reminder:P1:60", 7, NOW)  # held: not twice at once
+    first.close()  # killed before the send was confirmed
+
+    second = Storage.open(db_path)  # the next run
+    assert second.claim_delivery("reminder:P1:60", 7, NOW)  # unconfirmed: sent again
+    second.confirm_delivery("reminder:P1:60", 7, NOW)
+    second.release_delivery("reminder:P1:60", 7)  # a confirmed one is never released
+    second.close()
+
+    third = Storage.open(db_path)
+    assert not third.claim_delivery("reminder:P1:60", 7, NOW)  # confirmed: never again
+    assert third.claim_delivery("reminder:P1:60", 8, NOW)
+    third.release_delivery("reminder:P1:60", 8)
+    assert third.claim_delivery("reminder:P1:60", 8, NOW)  # released: sendable again
+    third.close()
+
+
+def test_sent_reminders_and_digests_move_to_deliveries(db_path: Path) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(db_path)
+    for migration in MIGRATIONS[:6]:
+        with db.conn:
+            migration(db)
+    db.execute("PRAGMA user_version = 6")
+    db.execute("INSERT INTO reminders_sent VALUES ('P1', 7, 60, '2026-11-20T00:00:00+00:00')")
+    db.execute("INSERT INTO digests_sent VALUES ('2026-11-23T09:00', 3, '2026-11-23T01:00:00')")
+    db.conn.commit()
+    db.close()
+    storage = Storage.open(db_path)
+    rows = storage.db.execute("SELECT key, user_id, sent_at IS NOT NULL FROM deliveries").fetchall()
+    assert sorted(rows) == [("digest:2026-11-23T09:00", 3, 1), ("reminder:P1:60", 7, 1)]
+    assert not storage.claim_delivery("reminder:P1:60", 7, NOW)
+    storage.close()

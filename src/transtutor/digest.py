@@ -2,9 +2,9 @@
 
 The job (`digest`, cron from `TRANSTUTOR_DIGEST`, default Mondays 09:00) lives in the bot's
 persistent job store. Each run belongs to a *period*, the cron time it stands for; a digest is
-claimed per (period, coordinator) in `digests_sent` before it is sent and released if the send
-fails, so nobody gets one twice, also across restarts. A run missed while the bot was down is
-made up once when it is back (APScheduler coalesces the missed runs; `misfire_grace_time` None).
+sent once per (period, coordinator) through `delivery.send_once`, also across restarts. A run
+missed while the bot was down is made up once when it is back (APScheduler coalesces the
+missed runs; `misfire_grace_time` None).
 Recipients: every user with the coordinator or admin role who has talked to the bot.
 """
 
@@ -14,11 +14,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from transtutor.coordinator import Coordinator
+from transtutor.delivery import send_once
 from transtutor.reports import AtRisk, ProjectSummary, Summary, at_risk, summary
 from transtutor.scheduling import Schedule
 from transtutor.storage import Recipient, Storage, utcnow
@@ -127,14 +129,15 @@ class Digests:
         key = digest.period.isoformat(timespec="minutes")
         sent = failed = 0
         for recipient in await self.runner.db(Storage.staff, RECIPIENT_ROLES):
-            if not await self.runner.db(Storage.claim_digest, key, recipient.user_id, now):
-                continue
-            try:
-                sent += await self.deliver(recipient, digest)
-            except Exception as exc:  # the digest must stay sendable
-                log.warning("digest to %s not sent (%s)", recipient.user_id, type(exc).__name__)
-                await self.runner.db(Storage.release_digest, key, recipient.user_id)
-                failed += 1
+            done = await send_once(
+                self.runner,
+                f"digest:{key}",
+                recipient.user_id,
+                partial(self.deliver, recipient, digest),
+                now,
+            )
+            sent += done is True
+            failed += done is None
         if failed:
             self.schedule.scheduler.add_job(
                 run_digest,

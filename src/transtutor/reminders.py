@@ -4,8 +4,8 @@ The database is the source of truth; the scheduler (AsyncIOScheduler, job store 
 SQLite file) only says *when* to look. One job per project and lead time reminds everyone on
 the project's deadline (`reminder:{project}:0:{lead}`); a student with an extension has jobs of
 their own (`reminder:{project}:{user}:{lead}`). A job sends to the students of the project who
-have not submitted and were not reminded at that lead yet, and records each reminder *before*
-sending it (released again if the send fails), so nobody gets one twice, also across restarts.
+have not submitted and were not reminded at that lead yet, each reminder sent once through
+`delivery.send_once` (claimed before, confirmed after sending), also across restarts and crashes.
 At start the jobs are rebuilt from the database with `replace_existing=True`.
 
 Rule for what fell due while the bot was down (documented in the README): such a reminder is
@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from transtutor.delivery import send_once
 from transtutor.runtime import Runner
 from transtutor.scheduling import Schedule
-from transtutor.storage import ProjectRecord, Recipient, Storage, utcnow
+from transtutor.storage import ProjectRecord, Recipient, Storage, reminder_key, utcnow
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "reminder:"
@@ -192,13 +193,12 @@ class Reminders:
         return sent
 
     async def _send_one(self, reminder: Reminder) -> bool | None:
-        """True sent, False unreachable, None failed for now (released for a later run)."""
-        key = (reminder.project.id, reminder.recipient.user_id, reminder.lead_minutes)
-        if not await self.runner.db(Storage.claim_reminder, *key, self.clock()):
-            return False  # someone else sent it
-        try:
-            return await self.deliver(reminder)
-        except Exception as exc:  # any failure: the reminder must stay sendable
-            log.warning("reminder to %s not sent (%s); will retry", key[1], type(exc).__name__)
-            await self.runner.db(Storage.release_reminder, *key)
-            return None
+        """True sent, False unreachable or sent already, None failed for now (retried)."""
+        key = reminder_key(reminder.project.id, reminder.lead_minutes)
+        return await send_once(
+            self.runner,
+            key,
+            reminder.recipient.user_id,
+            lambda: self.deliver(reminder),
+            self.clock(),
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -179,6 +180,27 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE updates SET user_id = NULL WHERE done_at IS NOT NULL")
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """One table for messages nobody asked for (reminders, digests), each claimed before it
+    is sent and confirmed after: a claim left unconfirmed by a crashed run is sent again."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE deliveries (
+            key TEXT NOT NULL, user_id INTEGER NOT NULL, claimed_by TEXT NOT NULL DEFAULT '',
+            claimed_at TEXT NOT NULL, sent_at TEXT, PRIMARY KEY (key, user_id));
+        CREATE INDEX deliveries_user ON deliveries(user_id);
+        INSERT INTO deliveries (key, user_id, claimed_at, sent_at)
+            SELECT 'reminder:' || project_id || ':' || lead_minutes, user_id, sent_at, sent_at
+            FROM reminders_sent;
+        INSERT INTO deliveries (key, user_id, claimed_at, sent_at)
+            SELECT 'digest:' || period, user_id, sent_at, sent_at FROM digests_sent;
+        DROP TABLE reminders_sent;
+        DROP TABLE digests_sent
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -186,6 +208,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 
 # Where a person's own data lives, for /mydata and /forget: (table, rows that are theirs).
@@ -199,9 +222,8 @@ OWN_ROWS = (
     ("grades", "submission_id IN (SELECT id FROM submissions WHERE user_id = :user)"),
     ("submissions", "user_id = :user"),
     ("extensions", "user_id = :user"),
-    ("reminders_sent", "user_id = :user"),
+    ("deliveries", "user_id = :user"),
     ("reminder_waves", "user_id = :user"),
-    ("digests_sent", "user_id = :user"),
     ("updates", "user_id = :user"),
     ("users", "id = :user"),
 )
@@ -223,6 +245,12 @@ MENTIONS = (
     ("sets_imported", "exercise_sets", "imported_by", "id, version, title, imported_at"),
 )
 JSON_COLUMNS = frozenset({"result", "state", "data", "criteria", "title", "reminders", "outcomes"})
+
+
+def reminder_key(project_id: str, lead_minutes: int | None) -> str:
+    """The delivery key of a reminder (with lead None: the prefix of all of a project's)."""
+    return f"reminder:{project_id}:" + ("" if lead_minutes is None else str(lead_minutes))
+
 
 # How many handled update ids are remembered to recognise a redelivery (Telegram redelivers only
 # updates it has not seen confirmed, which are recent).
@@ -379,6 +407,7 @@ class Storage:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self.run = secrets.token_hex(8)  # this process's claims, told apart from a dead one's
         db.execute("PRAGMA foreign_keys = ON")
         self._migrate()
 
@@ -866,11 +895,15 @@ class Storage:
                 "VALUES (?, ?, ?, ?)",
                 [project_id, user_id, _iso(deadline), granted_by],
             )
-            for table in ("reminders_sent", "reminder_waves"):
-                self.db.execute(
-                    f"DELETE FROM {table} WHERE project_id = ? AND user_id = ?",
-                    [project_id, user_id],
-                )
+            self.db.execute(
+                "DELETE FROM reminder_waves WHERE project_id = ? AND user_id = ?",
+                [project_id, user_id],
+            )
+            prefix = reminder_key(project_id, None)
+            self.db.execute(
+                "DELETE FROM deliveries WHERE substr(key, 1, ?) = ? AND user_id = ?",
+                [len(prefix), prefix, user_id],
+            )
 
     def extensions(self) -> list[tuple[str, int, datetime]]:
         rows = self.db.execute("SELECT project_id, user_id, deadline FROM extensions").fetchall()
@@ -1082,30 +1115,16 @@ class Storage:
             "AND e.user_id = u.id) = (:user != 0) "
             "AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.project_id = :p "
             "AND s.user_id = u.id) "
-            "AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.project_id = :p "
-            "AND r.user_id = u.id AND r.lead_minutes = :lead) ORDER BY u.id",
-            {"cohort": project.cohort_id, "user": user_id, "p": project.id, "lead": lead_minutes},
+            "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.key = :key "
+            "AND d.user_id = u.id AND d.sent_at IS NOT NULL) ORDER BY u.id",
+            {
+                "cohort": project.cohort_id,
+                "user": user_id,
+                "p": project.id,
+                "key": reminder_key(project.id, lead_minutes),
+            },
         ).fetchall()
         return [Recipient(*r) for r in rows]
-
-    def claim_reminder(self, project_id: str, user_id: int, lead: int, now: datetime) -> bool:
-        """Mark a reminder as sent before sending it: False if it already was."""
-        with self.db.atomic():
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO reminders_sent (project_id, user_id, lead_minutes, "
-                "sent_at) VALUES (?, ?, ?, ?)",
-                [project_id, user_id, lead, _iso(now)],
-            )
-        return cursor.rowcount == 1
-
-    def release_reminder(self, project_id: str, user_id: int, lead: int) -> None:
-        """Undo a claim whose message could not be sent, so a later run can send it."""
-        with self.db.atomic():
-            self.db.execute(
-                "DELETE FROM reminders_sent WHERE project_id = ? AND user_id = ? "
-                "AND lead_minutes = ?",
-                [project_id, user_id, lead],
-            )
 
     def finish_wave(self, project_id: str, user_id: int, lead: int, now: datetime) -> None:
         with self.db.atomic():
@@ -1218,19 +1237,40 @@ class Storage:
         ).fetchall()
         return [Recipient(*r) for r in rows]
 
-    def claim_digest(self, period: str, user_id: int, now: datetime) -> bool:
-        """Mark a digest as sent before sending it: False if this period's already was."""
+    # -- deliveries (messages nobody asked for) ----------------------------------------------
+
+    def claim_delivery(self, key: str, user_id: int, now: datetime) -> bool:
+        """Take the message `key` to `user_id` before sending it. False when it was sent
+        already or another sender of this run holds it; a claim left unconfirmed by an earlier
+        run (the bot was killed before the send finished) is taken over."""
         with self.db.atomic():
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO digests_sent (period, user_id, sent_at) VALUES (?, ?, ?)",
-                [period, user_id, _iso(now)],
+                "INSERT OR IGNORE INTO deliveries (key, user_id, claimed_by, claimed_at) "
+                "VALUES (?, ?, ?, ?)",
+                [key, user_id, self.run, _iso(now)],
+            )
+            if cursor.rowcount == 1:
+                return True
+            cursor = self.db.execute(
+                "UPDATE deliveries SET claimed_by = ?, claimed_at = ? WHERE key = ? "
+                "AND user_id = ? AND sent_at IS NULL AND claimed_by != ?",
+                [self.run, _iso(now), key, user_id, self.run],
             )
         return cursor.rowcount == 1
 
-    def release_digest(self, period: str, user_id: int) -> None:
+    def confirm_delivery(self, key: str, user_id: int, now: datetime) -> None:
         with self.db.atomic():
             self.db.execute(
-                "DELETE FROM digests_sent WHERE period = ? AND user_id = ?", [period, user_id]
+                "UPDATE deliveries SET sent_at = ? WHERE key = ? AND user_id = ?",
+                [_iso(now), key, user_id],
+            )
+
+    def release_delivery(self, key: str, user_id: int) -> None:
+        """Give up a claim whose message could not be sent, so a later run sends it."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM deliveries WHERE key = ? AND user_id = ? AND sent_at IS NULL",
+                [key, user_id],
             )
 
     # -- incoming updates --------------------------------------------------------------------

@@ -1,0 +1,40 @@
+"""Messages nobody asked for (reminders, digests): each sent once, also across crashes.
+
+A message is claimed in the `deliveries` table before it is sent and confirmed when Telegram
+has accepted it; a failed send releases the claim for a later run. A claim that a killed
+process left unconfirmed is taken over and sent again by the next run, so nothing is lost.
+The one case where a user can see a message twice is a kill in the instant between Telegram
+accepting it and the confirmation being written (Telegram has no idempotency key).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from transtutor.runtime import Runner
+from transtutor.storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+async def send_once(
+    runner: Runner,
+    key: str,
+    user_id: int,
+    send: Callable[[], Awaitable[bool]],
+    now: datetime,
+) -> bool | None:
+    """Send message `key` to the user unless it was: True sent, False already sent (or the
+    user cannot be reached: `send` returned False), None failed for now (try again later)."""
+    if not await runner.db(Storage.claim_delivery, key, user_id, now):
+        return False
+    try:
+        delivered = await send()
+    except Exception as exc:  # any failure: the message must stay sendable
+        log.warning("%s to %s not sent (%s); will retry", key, user_id, type(exc).__name__)
+        await runner.db(Storage.release_delivery, key, user_id)
+        return None
+    await runner.db(Storage.confirm_delivery, key, user_id, now)
+    return delivered
