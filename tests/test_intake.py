@@ -64,3 +64,32 @@ async def test_what_a_crash_interrupted_is_handled_at_the_next_start(
     assert any("Welcome" in text for text in replies(session))
     assert built.runner.db_sync(Storage.pending_updates) == []
     assert await intake.replay() == 0
+
+
+async def test_an_answer_recorded_before_a_crash_gets_its_feedback_not_an_error(
+    app: tuple[App, OfflineSession],
+) -> None:
+    built, session = app
+    you = OfflineUser(33, "Bo", "en")
+    intake = Intake(built.dispatcher, built.bot, built.runner)
+    await intake.accept([you.message(text="/next")])
+    await intake.drain()
+    answer = you.message(text="A first attempt at this translation, 26 cities.")
+    await intake.accept([answer])
+    await intake.drain()
+    feedback = replies(session)[-1]
+    assert "/100" in feedback
+    # As if the process died after the attempt was committed, before the update was done
+    # (the reply may or may not have gone out): it is handled again at the next start.
+    with sqlite3.connect(built.settings.db) as db:
+        db.execute(
+            "UPDATE updates SET done_at = NULL, data = ? WHERE update_id = ?",
+            [answer.model_dump_json(exclude_none=True), answer.update_id],
+        )
+    restarted = Intake(built.dispatcher, built.bot, built.runner)
+    assert await restarted.replay() == 1
+    await restarted.drain()
+    again = replies(session)[-1]
+    assert again == feedback  # the same feedback, not "no open exercise"
+    with sqlite3.connect(built.settings.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 1

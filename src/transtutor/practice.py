@@ -262,7 +262,14 @@ class Practice:
     def _answer_in(
         self, storage: Storage, user_id: int, text: str, update_id: int | None, now: datetime
     ) -> Feedback | Marked:
-        assignment = self._assignment_in(storage, user_id)
+        try:
+            assignment = self._assignment_in(storage, user_id)
+        except NoOpenExercise:
+            # Handled again after a crash: the answer was recorded; its feedback is owed.
+            recorded = self._recorded_in(storage, user_id, update_id)
+            if recorded is None:
+                raise
+            return recorded
         words = self._checked(assignment, text)
         if assignment.exercise.type is ExerciseType.error_spot:
             if span_of(assignment.exercise.mt or "", words) is None:
@@ -376,6 +383,25 @@ class Practice:
             raise StaleStep()
         before, after = recorded
         return Feedback(assignment, result, before, after)
+
+    def _recorded_in(
+        self, storage: Storage, user_id: int, update_id: int | None
+    ) -> Feedback | None:
+        recorded = None if update_id is None else storage.attempt_for_update(user_id, update_id)
+        if recorded is None:
+            return None
+        exercise_set = self._set_in(storage, recorded.set_id, recorded.set_version)
+        exercises = exercise_set.exercises if exercise_set else []
+        exercise = next((e for e in exercises if e.id == recorded.exercise_id), None)
+        if exercise_set is None or exercise is None:
+            return None
+        mastery = recorded.result.get("mastery", {})
+        return Feedback(
+            Assignment(0, exercise_set, recorded.set_version, exercise),
+            ScoreResult.from_dict(recorded.result),
+            mastery.get("before", {}),
+            mastery.get("after", {}),
+        )
 
     # -- progress ----------------------------------------------------------------------------
 

@@ -279,6 +279,14 @@ class OpenExercise:
 
 
 @dataclass(frozen=True)
+class RecordedAttempt:
+    set_id: str
+    set_version: int
+    exercise_id: str
+    result: dict[str, Any]  # ScoreResult.to_dict() + evidence + mastery before/after
+
+
+@dataclass(frozen=True)
 class PastAttempt:
     set_id: str
     exercise_id: str
@@ -748,6 +756,14 @@ class Storage:
         with self.db.atomic():
             if not self._close(user_id, opened.token):
                 return None
+            current = self.mastery(user_id)
+            updated = {
+                outcome: current.get(outcome, empty(outcome)).updated(value)
+                for outcome, value in evidence.items()
+            }
+            before = {o: current[o].value if o in current else 0.0 for o in updated}
+            after = {o: record.value for o, record in updated.items()}
+            stored = {**result, "evidence": evidence, "mastery": {"before": before, "after": after}}
             self.db.execute(
                 "INSERT INTO attempts (user_id, set_id, set_version, exercise_id, type, answer, "
                 "score, result, created_at, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -759,16 +775,12 @@ class Storage:
                     exercise_type,
                     answer,
                     score,
-                    _json({**result, "evidence": evidence}),  # replayed by _rebuild_mastery
+                    _json(stored),  # evidence: replayed by _rebuild_mastery; all: by replies
                     _iso(now),
                     update_id,
                 ],
             )
-            current = self.mastery(user_id)
-            updated = {}
-            for outcome, value in evidence.items():
-                record = current.get(outcome, empty(outcome)).updated(value)
-                updated[outcome] = record
+            for outcome, record in updated.items():
                 self.db.execute(
                     "INSERT OR REPLACE INTO mastery (user_id, outcome_id, value, attempts, "
                     "updated_at, evidence_sum, evidence_weight) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -782,8 +794,16 @@ class Storage:
                         record.evidence_weight,
                     ],
                 )
-        before = {o: current[o].value if o in current else 0.0 for o in updated}
-        return before, {o: record.value for o, record in updated.items()}
+        return before, after
+
+    def attempt_for_update(self, user_id: int, update_id: int) -> RecordedAttempt | None:
+        """The attempt an update already recorded (it is being handled again after a crash)."""
+        row = self.db.execute(
+            "SELECT set_id, set_version, exercise_id, result FROM attempts "
+            "WHERE user_id = ? AND update_id = ? ORDER BY id DESC LIMIT 1",
+            [user_id, update_id],
+        ).fetchone()
+        return RecordedAttempt(row[0], row[1], row[2], json.loads(row[3])) if row else None
 
     def mastery(self, user_id: int) -> dict[str, OutcomeMastery]:
         rows = self.db.execute(

@@ -14,7 +14,7 @@ How the score is made (also in the README, "Scoring"):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -84,6 +84,14 @@ class ScoreResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScoreResult:
+        """Back from `to_dict()` (keys it did not write are ignored)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["criteria"] = [CriterionResult(**c) for c in values["criteria"]]
+        return cls(**values)
 
 
 def _status(value: float, fail_below: float) -> Status:
