@@ -30,7 +30,8 @@ from transtutor_bot.i18n import Translator
 from transtutor_bot.render import split_message
 
 log = logging.getLogger(__name__)
-MAX_RETRIES = 5
+# A request refused with 429 is retried as Telegram says, until it has waited this long.
+MAX_WAIT = 600.0
 # Methods that put something into a chat: these count against Telegram's limits.
 PACED = {
     "SendMessage",
@@ -140,13 +141,15 @@ class Outgoing(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         chat_id = getattr(method, "chat_id", None) if type(method).__name__ in PACED else None
-        for attempt in range(MAX_RETRIES + 1):
+        waited = 0.0
+        while True:
             if chat_id is not None:
                 await self.limiter.wait(chat_id)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                if attempt == MAX_RETRIES:
+                waited += exc.retry_after
+                if waited > MAX_WAIT:
                     raise
                 log.warning(
                     "flood limit on %s: waiting %s s", type(method).__name__, exc.retry_after
@@ -155,7 +158,6 @@ class Outgoing(BaseRequestMiddleware):
                     self.limiter.hold(chat_id, exc.retry_after)  # the next wait() sleeps it
                 else:
                     await asyncio.sleep(exc.retry_after)
-        raise AssertionError("unreachable")
 
 
 class Notifier:

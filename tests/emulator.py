@@ -58,6 +58,12 @@ class BotAPIEmulator:
         self.fail_with_429: Callable[[str], int | None] = lambda method: None
         self.files: dict[str, bytes] = {}
         self.history: dict[int, dict[str, Any]] = {}
+        self.by_chat: dict[int, list[Sent]] = {}
+        # Called with (method, params) before a request is answered: True holds the request
+        # unanswered and unrecorded (a send lost on the way), e.g. to kill the bot meanwhile.
+        self.hold: Callable[[str, dict[str, Any]], bool] = lambda method, params: False
+        self.held: list[str] = []
+        self._release = asyncio.Event()
         self._redelivered: list[dict[str, Any]] = []
 
     async def start(self) -> str:
@@ -72,7 +78,12 @@ class BotAPIEmulator:
         self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 
+    def release(self) -> None:
+        """Let held requests end (their senders are gone by now)."""
+        self._release.set()
+
     async def stop(self) -> None:
+        self.release()
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -184,7 +195,7 @@ class BotAPIEmulator:
         chat_id: int,
         methods: tuple[str, ...] = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"),
     ) -> list[Sent]:
-        return [s for s in self.sent if s.chat_id == chat_id and s.method in methods]
+        return [s for s in self.by_chat.get(chat_id, []) if s.method in methods]
 
     async def reply(
         self, chat_id: int, after: int, contains: str = "", timeout: float = 30.0
@@ -216,6 +227,12 @@ class BotAPIEmulator:
         async with self.changed:
             self.calls.append(method)
             self.changed.notify_all()
+        if self.hold(method, params):
+            async with self.changed:
+                self.held.append(method)
+                self.changed.notify_all()
+            await self._release.wait()  # the bot has gone away meanwhile
+            return web.json_response({"ok": False, "error_code": 502}, status=502)
         retry = self.fail_with_429(method)
         if retry is not None:
             return web.json_response(
@@ -246,7 +263,8 @@ class BotAPIEmulator:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.changed.wait(), min(timeout, 2.0))
             again, self._redelivered = self._redelivered, []
-            return sorted(again + self.updates, key=lambda u: int(u["update_id"]))
+            limit = int(params.get("limit") or 100)  # Telegram's maximum and default
+            return sorted(again + self.updates, key=lambda u: int(u["update_id"]))[:limit]
 
     async def _record(
         self, method: str, params: dict[str, Any], files: dict[str, bytes], text_key: str = "text"
@@ -265,6 +283,7 @@ class BotAPIEmulator:
         )
         async with self.changed:
             self.sent.append(sent)
+            self.by_chat.setdefault(sent.chat_id, []).append(sent)
             self.changed.notify_all()
         message: dict[str, Any] = {
             "message_id": message_id,

@@ -9,14 +9,19 @@ accepting it and the confirmation being written (Telegram has no idempotency key
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 
 from transtutor.runtime import Runner
 from transtutor.storage import Storage
 
 log = logging.getLogger(__name__)
+# Sends of one wave waiting for the outgoing pacer at once: enough to keep it busy at
+# Telegram's 30 messages/s, so a wave shares the pace fairly with replies instead of waiting
+# for each send in turn behind them.
+WAVE_CONCURRENCY = 30
 
 
 async def send_once(
@@ -38,3 +43,17 @@ async def send_once(
         return None
     await runner.db(Storage.confirm_delivery, key, user_id, now)
     return delivered
+
+
+async def send_wave(
+    sends: Iterable[Callable[[], Awaitable[bool | None]]],
+) -> list[bool | None]:
+    """Run `send_once` calls (wrapped as no-argument callables) WAVE_CONCURRENCY at a time;
+    their results in order."""
+    gate = asyncio.Semaphore(WAVE_CONCURRENCY)
+
+    async def one(send: Callable[[], Awaitable[bool | None]]) -> bool | None:
+        async with gate:
+            return await send()
+
+    return list(await asyncio.gather(*(one(send) for send in sends)))

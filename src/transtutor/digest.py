@@ -20,7 +20,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from transtutor.coordinator import Coordinator
-from transtutor.delivery import send_once
+from transtutor.delivery import send_once, send_wave
 from transtutor.reports import AtRisk, ProjectSummary, Summary, at_risk, summary
 from transtutor.scheduling import Schedule
 from transtutor.storage import Recipient, Storage, utcnow
@@ -127,17 +127,19 @@ class Digests:
         now = self.clock()
         digest = await self.build(now)
         key = digest.period.isoformat(timespec="minutes")
-        sent = failed = 0
-        for recipient in await self.runner.db(Storage.staff, RECIPIENT_ROLES):
-            done = await send_once(
+        recipients = await self.runner.db(Storage.staff, RECIPIENT_ROLES)
+        results = await send_wave(
+            partial(
+                send_once,
                 self.runner,
                 f"digest:{key}",
                 recipient.user_id,
                 partial(self.deliver, recipient, digest),
                 now,
             )
-            sent += done is True
-            failed += done is None
+            for recipient in recipients
+        )
+        sent, failed = results.count(True), results.count(None)
         if failed:
             self.schedule.scheduler.add_job(
                 run_digest,

@@ -21,9 +21,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from transtutor.delivery import send_once
+from transtutor.delivery import send_once, send_wave
 from transtutor.runtime import Runner
 from transtutor.scheduling import Schedule
 from transtutor.storage import ProjectRecord, Recipient, Storage, reminder_key, utcnow
@@ -167,12 +168,15 @@ class Reminders:
             recipients = await self.runner.db(
                 Storage.reminder_recipients, project, lead_minutes, user_id
             )
-            for recipient in recipients:
-                delivered = await self._send_one(
-                    Reminder(recipient, project, deadline, deadline - now, lead_minutes)
+            results = await send_wave(
+                partial(
+                    self._send_one,
+                    Reminder(recipient, project, deadline, deadline - now, lead_minutes),
                 )
-                sent += delivered is True
-                failed += delivered is None
+                for recipient in recipients
+            )
+            sent = results.count(True)
+            failed = results.count(None)
         if failed:
             self._schedule(
                 job_id(project.id, user_id, lead_minutes),
