@@ -2,8 +2,7 @@
 `transtutor run` process while the Bot API emulator refuses some sends with 429; then the
 same with a SIGKILL in the middle of the load and of a reminder wave.
 
-The figures (throughput, latency) are printed: `pytest -s tests/test_e2e_load.py`, or
-`python benchmarks/load.py` for the same scenario with other sizes.
+The figures (throughput, latency) are printed: `python -m pytest -s tests/test_e2e_load.py`.
 """
 
 from __future__ import annotations
