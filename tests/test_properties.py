@@ -29,7 +29,9 @@ def test_importer_on_random_bytes(catalog: Catalog, data: bytes, name: str) -> N
 
 
 @FAST
-@given(text=st.text(max_size=1500), name=NAMES)
+@given(
+    text=st.text(max_size=1500) | st.sampled_from(["<?xml", "<?xml?>", "<?xml <x/>"]), name=NAMES
+)
 def test_importer_on_random_text(catalog: Catalog, text: str, name: str) -> None:
     try:
         parse_set(text.encode("utf-8"), name, catalog, META)

@@ -281,8 +281,11 @@ def _read_bilingual(text: str, file: str, encoding: str, meta: dict[str, Any], f
     else:
         parser = xliff.xlifffile
     # lxml refuses str input that carries an encoding declaration: re-encode and drop it.
-    if text.lstrip().startswith("<?xml"):
-        data = b'<?xml version="1.0" encoding="UTF-8"?>' + text.split("?>", 1)[1].encode("utf-8")
+    declaration, closed, rest = text.lstrip().partition("?>")
+    if declaration.startswith("<?xml"):
+        if not closed:
+            raise ReadError(Problem(file, "line 1", "", "invalid XML: unfinished declaration"))
+        data = b'<?xml version="1.0" encoding="UTF-8"?>' + rest.encode("utf-8")
     try:
         store = parser.parsestring(data)
     except etree.XMLSyntaxError as exc:
