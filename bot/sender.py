@@ -48,7 +48,8 @@ MAX_WAIT = 600.0
 TRANSIENT_RETRIES = 3
 TRANSIENT_DELAY = 0.5
 # A bulk send takes a pace slot at most this far ahead; otherwise it waits and asks again.
-BULK_HORIZON = 1.0
+# A reply then waits for at most this much of a wave (plus its own chat's pace).
+BULK_HORIZON = 0.25
 _bulk: contextvars.ContextVar[bool] = contextvars.ContextVar("bulk", default=False)
 # Methods that put something into a chat: these count against Telegram's limits.
 PACED = {

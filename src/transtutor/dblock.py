@@ -15,6 +15,8 @@ import os
 import socket
 from pathlib import Path
 
+from transtutor.storage import StorageUnusable
+
 
 class DatabaseInUse(Exception):
     """Another live process holds the database's lock."""
@@ -28,7 +30,13 @@ class DatabaseLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StorageUnusable(
+                f"cannot create the lock file {self.path} ({exc.strerror}); is its directory "
+                "writable?"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

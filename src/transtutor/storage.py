@@ -997,9 +997,7 @@ class Storage:
     def feedback_sent(self, attempt_ids: list[int]) -> None:
         with self.db.atomic():
             for attempt_id in attempt_ids:
-                self.db.execute(
-                    "UPDATE attempts SET feedback_owed = 0 WHERE id = ?", [attempt_id]
-                )
+                self.db.execute("UPDATE attempts SET feedback_owed = 0 WHERE id = ?", [attempt_id])
 
     def mastery(self, user_id: int) -> dict[str, OutcomeMastery]:
         rows = self.db.execute(
