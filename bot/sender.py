@@ -4,8 +4,9 @@ out (`retry_after`) and sent again, and a transient failure (5xx, network) is re
 times with backoff. Replies to users go first: sends of a bulk wave (reminders, digests, marked
 with `bulk()`) reserve no pace slot more than `BULK_HORIZON` ahead, so a wave of thousands
 never queues in front of an answer's feedback; only when replies fill the pace on their own
-does a wave still get `BULK_MIN_RATE` sends a second in line with them, so it is never starved. `Notifier` sends the messages nobody asked for
-(reminders, digests, grades, extensions) and handles users who blocked the bot."""
+does a wave still get `BULK_MIN_RATE` sends a second in line with them, so it is never
+starved. `Notifier` sends the messages nobody asked for (reminders, digests, grades,
+extensions) and handles users who blocked the bot."""
 
 from __future__ import annotations
 
