@@ -21,27 +21,41 @@ ISSUER = Issuer(public_url="https://bot.example.edu", name="ITIC micro-credentia
 
 COURSE = Course(
     id="itic",
-    title=Bilingual("Intelligent Translation and International Communication", "智能翻译与国际传播"),
+    title=Bilingual(
+        "Intelligent Translation and International Communication", "智能翻译与国际传播"
+    ),
     description=Bilingual(
         "Chinese-English translation with AI tools: accuracy, terminology, post-editing.",
         "借助人工智能工具的汉英翻译：准确性、术语、译后编辑。",
     ),
     outcomes=(
-        Outcome("LO1", Bilingual("Translate specialised texts accurately", "准确翻译专业文本"), "EQF 6"),
-        Outcome("LO2", Bilingual("Use domain terminology consistently", "一致地使用领域术语"), "EQF 6",
-                Bilingual("Terminology is correct and consistent.", "术语正确且一致。")),
+        Outcome(
+            "LO1", Bilingual("Translate specialised texts accurately", "准确翻译专业文本"), "EQF 6"
+        ),
+        Outcome(
+            "LO2",
+            Bilingual("Use domain terminology consistently", "一致地使用领域术语"),
+            "EQF 6",
+            Bilingual("Terminology is correct and consistent.", "术语正确且一致。"),
+        ),
     ),
     elements=MicroCredentialElements(
         ects=2.0,
-        assessment=Bilingual("Automatically scored exercises and reviewed projects", "自动评分练习与评审项目"),
+        assessment=Bilingual(
+            "Automatically scored exercises and reviewed projects", "自动评分练习与评审项目"
+        ),
         participation=Bilingual("Online, self-paced", "在线，自定进度"),
-        quality_assurance=Bilingual("Internal QA of the School of Translation", "翻译学院内部质量保证"),
+        quality_assurance=Bilingual(
+            "Internal QA of the School of Translation", "翻译学院内部质量保证"
+        ),
         awarding_body_name="Example University",
         awarding_body_url="https://www.example.edu",
         country="CN",
         eqf_level=6,
     ),
-    required_projects=(ProjectRequirement("P1", Bilingual("Localisation project", "本地化项目"), 60),),
+    required_projects=(
+        ProjectRequirement("P1", Bilingual("Localisation project", "本地化项目"), 60),
+    ),
     valid_for=timedelta(days=365 * 5),
 )
 

@@ -27,7 +27,11 @@ from transtutor.credentials import (
 )
 from transtutor.credentials.building import hashed_identity
 
-SCHEMA = json.loads((Path(__file__).parent / "data/credentials/ob_v3p0_achievementcredential_schema.json").read_text())
+SCHEMA = json.loads(
+    (
+        Path(__file__).parent / "data/credentials/ob_v3p0_achievementcredential_schema.json"
+    ).read_text()
+)
 
 
 class World:
@@ -48,7 +52,9 @@ class World:
         return self.issuer.local_resolver(self.status_list)
 
     def issue(self, index: int = 5, **kwargs: Any) -> dict[str, Any]:
-        return self.issuer.issue_course_credential(COURSE, LEARNER, now=NOW, status_index=index, **kwargs)
+        return self.issuer.issue_course_credential(
+            COURSE, LEARNER, now=NOW, status_index=index, **kwargs
+        )
 
 
 @pytest.fixture
@@ -57,14 +63,18 @@ def world(tmp_path: Path) -> World:
 
 
 def _validate(credential: Mapping[str, Any]) -> None:
-    validator = jsonschema.Draft201909Validator(SCHEMA, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)
+    validator = jsonschema.Draft201909Validator(
+        SCHEMA, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+    )
     errors = sorted(validator.iter_errors(credential), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
 
 
 def test_round_trip_from_json_text(world: World) -> None:
     credential = world.issue()
-    verdict = verify(json.dumps(credential, ensure_ascii=False), world.resolver, NOW + timedelta(days=1))
+    verdict = verify(
+        json.dumps(credential, ensure_ascii=False), world.resolver, NOW + timedelta(days=1)
+    )
     assert verdict.valid, verdict
     assert verdict.message("en").startswith("Valid")
     assert verdict.message("zh").startswith("有效")
@@ -78,8 +88,12 @@ def test_shape_of_the_course_credential(world: World) -> None:
     ]
     assert credential["id"].startswith("urn:uuid:")
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert credential["issuer"] == {"id": "did:web:bot.example.edu", "type": ["Profile"],
-                                    "name": ISSUER.name, "url": "https://bot.example.edu"}
+    assert credential["issuer"] == {
+        "id": "did:web:bot.example.edu",
+        "type": ["Profile"],
+        "name": ISSUER.name,
+        "url": "https://bot.example.edu",
+    }
     assert credential["validFrom"] == "2026-12-01T12:00:00Z"
     assert credential["validUntil"].startswith("2031-11-")
     subject = credential["credentialSubject"]
@@ -87,16 +101,23 @@ def test_shape_of_the_course_credential(world: World) -> None:
     assert achievement["localizedName"] == {"en": COURSE.title.en, "zh": COURSE.title.zh}
     assert [a["targetCode"] for a in achievement["alignment"]] == ["LO1", "LO2"]
     assert [r["value"] for r in subject["result"]] == ["86", "91"]
-    assert "80%" in achievement["criteria"]["narrative"] and "80%" in achievement["criteria"]["narrative"].split("\n\n")[1]
+    assert (
+        "80%" in achievement["criteria"]["narrative"]
+        and "80%" in achievement["criteria"]["narrative"].split("\n\n")[1]
+    )
     elements = achievement["microCredential"]
     assert elements["ectsCredits"] == 2.0 and elements["awardingCountry"] == "CN"
     assert {e.get("attemptCount") for e in credential["evidence"]} >= {12, 9}
     project = next(e for e in credential["evidence"] if e["genre"] == "Reviewed project")
     assert project["grade"] == 78 and project["reviewerRoles"] == ["instructor", "peer"]
     status = credential["credentialStatus"]
-    assert status == {"id": "https://bot.example.edu/status/revocation-1#5", "type": "BitstringStatusListEntry",
-                      "statusPurpose": "revocation", "statusListIndex": "5",
-                      "statusListCredential": "https://bot.example.edu/status/revocation-1"}
+    assert status == {
+        "id": "https://bot.example.edu/status/revocation-1#5",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "5",
+        "statusListCredential": "https://bot.example.edu/status/revocation-1",
+    }
     (proof,) = credential["proof"]
     assert proof["cryptosuite"] == "eddsa-rdfc-2022" and proof["proofPurpose"] == "assertionMethod"
     assert proof["verificationMethod"] == f"did:web:bot.example.edu#{world.keys.current_id}"
@@ -113,10 +134,17 @@ def test_the_learner_appears_only_hashed(world: World) -> None:
 
 
 def test_display_name_only_when_the_learner_opts_in(world: World) -> None:
-    named = Learner(LEARNER.recipient_key, LEARNER.outcomes, LEARNER.projects, display_name="Li Hua")
+    named = Learner(
+        LEARNER.recipient_key, LEARNER.outcomes, LEARNER.projects, display_name="Li Hua"
+    )
     credential = world.issuer.issue_course_credential(COURSE, named, now=NOW, status_index=1)
     identities = credential["credentialSubject"]["identifier"]
-    assert {"type": "IdentityObject", "identityHash": "Li Hua", "identityType": "name", "hashed": False} in identities
+    assert {
+        "type": "IdentityObject",
+        "identityHash": "Li Hua",
+        "identityType": "name",
+        "hashed": False,
+    } in identities
     assert verify(credential, world.resolver, NOW).valid
     _validate(credential)
 
@@ -124,19 +152,23 @@ def test_display_name_only_when_the_learner_opts_in(world: World) -> None:
 def test_identity_hash_matches_the_ob3_example() -> None:
     # The OB 3.0 data model's IdentityHash example: 'a@example.com' salted with 'Kosher'.
     assert hashed_identity("a@example.com", "Kosher") == (
-        "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399")
+        "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
+    )
 
 
-@pytest.mark.parametrize("path, value", [
-    (("credentialSubject", "result", 0, "value"), "100"),
-    (("credentialSubject", "achievement", "name"), "Master of Everything"),
-    (("credentialSubject", "achievement", "localizedName", "zh"), "万能大师"),
-    (("credentialSubject", "identifier", 0, "identityHash"), "sha256$" + "0" * 64),
-    (("validFrom",), "2020-01-01T00:00:00Z"),
-    (("credentialStatus", "statusListIndex"), "6"),
-    (("evidence", 0, "attemptCount"), 100),
-    (("proof", 0, "created"), "2026-12-01T12:00:01Z"),
-])
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (("credentialSubject", "result", 0, "value"), "100"),
+        (("credentialSubject", "achievement", "name"), "Master of Everything"),
+        (("credentialSubject", "achievement", "localizedName", "zh"), "万能大师"),
+        (("credentialSubject", "identifier", 0, "identityHash"), "sha256$" + "0" * 64),
+        (("validFrom",), "2020-01-01T00:00:00Z"),
+        (("credentialStatus", "statusListIndex"), "6"),
+        (("evidence", 0, "attemptCount"), 100),
+        (("proof", 0, "created"), "2026-12-01T12:00:01Z"),
+    ],
+)
 def test_a_changed_field_is_tampered(world: World, path: tuple[Any, ...], value: Any) -> None:
     changed = copy.deepcopy(world.issue())
     target: Any = changed
@@ -183,8 +215,14 @@ def test_another_bit_does_not_revoke(world: World) -> None:
 
 def test_expired_and_not_yet_valid(world: World) -> None:
     credential = world.issue()
-    assert verify(credential, world.resolver, NOW + timedelta(days=365 * 5 + 2)).reason is Reason.EXPIRED
-    assert verify(credential, world.resolver, NOW - timedelta(seconds=1)).reason is Reason.NOT_YET_VALID
+    assert (
+        verify(credential, world.resolver, NOW + timedelta(days=365 * 5 + 2)).reason
+        is Reason.EXPIRED
+    )
+    assert (
+        verify(credential, world.resolver, NOW - timedelta(seconds=1)).reason
+        is Reason.NOT_YET_VALID
+    )
 
 
 def test_rotated_key_still_verifies_old_credentials(world: World) -> None:
@@ -195,7 +233,10 @@ def test_rotated_key_still_verifies_old_credentials(world: World) -> None:
     new = world.issue()
     assert new["proof"][0]["verificationMethod"].endswith(world.keys.current_id)
     document = world.issuer.did_document()
-    assert [m["id"].split("#")[1] for m in document["verificationMethod"]] == [world.keys.current_id, old_key]
+    assert [m["id"].split("#")[1] for m in document["verificationMethod"]] == [
+        world.keys.current_id,
+        old_key,
+    ]
     assert verify(old, world.resolver, NOW).valid
     assert verify(new, world.resolver, NOW).valid
 

@@ -78,27 +78,41 @@ def test_a_missing_private_key_is_a_named_error_without_content(tmp_path: Path) 
         KeyStore.open(tmp_path, NOW).signing_key()
 
 
-@pytest.mark.parametrize("url, did", [
-    ("https://bot.example.edu", "did:web:bot.example.edu"),
-    ("https://bot.example.edu/", "did:web:bot.example.edu"),
-    ("https://Bot.Example.edu:8443", "did:web:bot.example.edu%3A8443"),
-    ("https://example.edu/programmes/itic", "did:web:example.edu:programmes:itic"),
-    ("http://localhost:8080", "did:web:localhost%3A8080"),
-])
+@pytest.mark.parametrize(
+    "url, did",
+    [
+        ("https://bot.example.edu", "did:web:bot.example.edu"),
+        ("https://bot.example.edu/", "did:web:bot.example.edu"),
+        ("https://Bot.Example.edu:8443", "did:web:bot.example.edu%3A8443"),
+        ("https://example.edu/programmes/itic", "did:web:example.edu:programmes:itic"),
+        ("http://localhost:8080", "did:web:localhost%3A8080"),
+    ],
+)
 def test_did_from_url(url: str, did: str) -> None:
     assert did_from_url(url) == did
 
 
-@pytest.mark.parametrize("url", ["http://bot.example.edu", "https://bot.example.edu/?x=1", "bot.example.edu", ""])
+@pytest.mark.parametrize(
+    "url", ["http://bot.example.edu", "https://bot.example.edu/?x=1", "bot.example.edu", ""]
+)
 def test_did_from_url_refuses_what_did_web_cannot_express(url: str) -> None:
     with pytest.raises(DidError):
         did_from_url(url)
 
 
 def test_did_document_url() -> None:
-    assert did_document_url("did:web:bot.example.edu") == "https://bot.example.edu/.well-known/did.json"
-    assert did_document_url("did:web:example.edu:programmes:itic") == "https://example.edu/programmes/itic/did.json"
-    assert did_document_url("did:web:localhost%3A8080") == "https://localhost:8080/.well-known/did.json"
+    assert (
+        did_document_url("did:web:bot.example.edu")
+        == "https://bot.example.edu/.well-known/did.json"
+    )
+    assert (
+        did_document_url("did:web:example.edu:programmes:itic")
+        == "https://example.edu/programmes/itic/did.json"
+    )
+    assert (
+        did_document_url("did:web:localhost%3A8080")
+        == "https://localhost:8080/.well-known/did.json"
+    )
 
 
 def test_did_document_lists_every_key_as_multikey(tmp_path: Path) -> None:
@@ -106,14 +120,20 @@ def test_did_document_lists_every_key_as_multikey(tmp_path: Path) -> None:
     first = store.current_id
     store.rotate(NOW)
     document = did_document("did:web:bot.example.edu", store.records(), store.current_id)
-    assert document["@context"] == ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+    assert document["@context"] == [
+        "https://www.w3.org/ns/did/v1",
+        "https://w3id.org/security/multikey/v1",
+    ]
     assert document["id"] == "did:web:bot.example.edu"
     methods = document["verificationMethod"]
     assert [m["type"] for m in methods] == ["Multikey", "Multikey"]
     assert all(m["publicKeyMultibase"].startswith("z6Mk") for m in methods)
     assert document["assertionMethod"][0] == f"did:web:bot.example.edu#{store.current_id}"
     assert f"did:web:bot.example.edu#{first}" in document["assertionMethod"]
-    assert find_assertion_key(document, f"did:web:bot.example.edu#{first}") == methods[1]["publicKeyMultibase"]
+    assert (
+        find_assertion_key(document, f"did:web:bot.example.edu#{first}")
+        == methods[1]["publicKeyMultibase"]
+    )
     assert find_assertion_key(document, "did:web:bot.example.edu#nope") is None
 
 
@@ -121,9 +141,24 @@ def test_relative_ids_and_unauthorised_keys_in_a_did_document() -> None:
     document = {
         "id": "did:web:x.example",
         "verificationMethod": [
-            {"id": "#k1", "type": "Multikey", "controller": "did:web:x.example", "publicKeyMultibase": "z6Mk1"},
-            {"id": "#k2", "type": "Multikey", "controller": "did:web:x.example", "publicKeyMultibase": "z6Mk2"},
-            {"id": "#k3", "type": "Multikey", "controller": "did:web:other.example", "publicKeyMultibase": "z6Mk3"},
+            {
+                "id": "#k1",
+                "type": "Multikey",
+                "controller": "did:web:x.example",
+                "publicKeyMultibase": "z6Mk1",
+            },
+            {
+                "id": "#k2",
+                "type": "Multikey",
+                "controller": "did:web:x.example",
+                "publicKeyMultibase": "z6Mk2",
+            },
+            {
+                "id": "#k3",
+                "type": "Multikey",
+                "controller": "did:web:other.example",
+                "publicKeyMultibase": "z6Mk3",
+            },
         ],
         "assertionMethod": ["#k1", "did:web:x.example#k3"],
     }

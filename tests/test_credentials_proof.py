@@ -38,7 +38,9 @@ def _read(name: str) -> str:
 
 def _vector_key() -> Ed25519PrivateKey:
     pair = json.loads(_read("keyPair.json"))
-    return Ed25519PrivateKey.from_private_bytes(ed25519_private_from_multibase(pair["privateKeyMultibase"]))
+    return Ed25519PrivateKey.from_private_bytes(
+        ed25519_private_from_multibase(pair["privateKeyMultibase"])
+    )
 
 
 def test_vector_canonical_forms_match() -> None:
@@ -72,7 +74,9 @@ def test_vector_signature_is_reproduced_exactly() -> None:
 def test_vector_signed_document_verifies_and_a_change_does_not() -> None:
     signed = json.loads(_read("signedDataInt.json"))
     pair = json.loads(_read("keyPair.json"))
-    public = Ed25519PublicKey.from_public_bytes(ed25519_public_from_multibase(pair["publicKeyMultibase"]))
+    public = Ed25519PublicKey.from_public_bytes(
+        ed25519_public_from_multibase(pair["publicKeyMultibase"])
+    )
     assert proof.check(signed, public, EXTRA).valid
     signed["credentialSubject"]["alumniOf"] = "Another School"
     assert not proof.check(signed, public, EXTRA).valid
@@ -88,16 +92,24 @@ def _independent_verify(credential: dict, did_document: dict) -> bool:
     """A verifier written from the spec text alone, sharing no code with transtutor's:
     pyld for RDFC-1.0 (URDNA2015), hashlib, base58, cryptography (vc-di-eddsa §3.3.2-3.3.6)."""
     contexts = {
-        "https://www.w3.org/ns/credentials/v2": json.loads(json.dumps(bundled_context("https://www.w3.org/ns/credentials/v2"))),
+        "https://www.w3.org/ns/credentials/v2": json.loads(
+            json.dumps(bundled_context("https://www.w3.org/ns/credentials/v2"))
+        ),
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": json.loads(
-            (Path(__file__).parents[1] / "src/transtutor/credentials/contexts/ob-v3p0-3.0.3.json").read_text()),
+            (
+                Path(__file__).parents[1] / "src/transtutor/credentials/contexts/ob-v3p0-3.0.3.json"
+            ).read_text()
+        ),
     }
 
     def loader(url: str, options: object = None) -> dict:
         return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
 
     def rdfc(doc: dict) -> bytes:
-        text = jsonld.normalize(doc, {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader})
+        text = jsonld.normalize(
+            doc,
+            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader},
+        )
         return text.encode("utf-8")
 
     # 1. Take the proof out: the unsecured document and the proof options.
@@ -110,7 +122,9 @@ def _independent_verify(credential: dict, did_document: dict) -> bool:
     options["@context"] = credential["@context"]
     hash_data = hashlib.sha256(rdfc(options)).digest() + hashlib.sha256(rdfc(unsecured)).digest()
     # 3. The key: the verification method in the issuer's DID document, multicodec 0xed01.
-    method = next(m for m in did_document["verificationMethod"] if m["id"] == the["verificationMethod"])
+    method = next(
+        m for m in did_document["verificationMethod"] if m["id"] == the["verificationMethod"]
+    )
     assert the["verificationMethod"] in did_document["assertionMethod"]
     key_bytes = base58.b58decode(method["publicKeyMultibase"][1:])
     assert key_bytes[:2] == b"\xed\x01"

@@ -41,7 +41,9 @@ def test_encoded_list_is_multibase_base64url_of_gzip() -> None:
     bits = Bitstring()
     bits.set(5)
     encoded = bits.encode()
-    assert encoded.startswith("u") and "=" not in encoded and "+" not in encoded and "/" not in encoded
+    assert (
+        encoded.startswith("u") and "=" not in encoded and "+" not in encoded and "/" not in encoded
+    )
     body = encoded[1:]
     raw = gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     assert len(raw) == MIN_ENTRIES // 8 and raw[0] == 0b0000_0100
@@ -65,17 +67,27 @@ def test_too_small_lists_and_bad_encodings_are_refused() -> None:
 
 
 def test_a_decompression_bomb_is_refused() -> None:
-    bomb = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(64 * 1024 * 1024))).decode().rstrip("=")
+    bomb = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(64 * 1024 * 1024))).decode().rstrip(
+        "="
+    )
     with pytest.raises(StatusListError, match="larger"):
         Bitstring.decode(bomb)
 
 
 def test_entries_are_read_strictly() -> None:
-    good = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-            "statusListIndex": "12", "statusListCredential": "https://x.example/s"}
+    good = {
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "12",
+        "statusListCredential": "https://x.example/s",
+    }
     assert read_entry(good) == ("https://x.example/s", 12, "revocation")
-    for change in ({"statusListIndex": 12}, {"statusListIndex": "-1"}, {"type": "StatusList2021Entry"},
-                   {"statusListCredential": None}):
+    for change in (
+        {"statusListIndex": 12},
+        {"statusListIndex": "-1"},
+        {"type": "StatusList2021Entry"},
+        {"statusListCredential": None},
+    ):
         with pytest.raises(StatusListError):
             read_entry({**good, **change})
 

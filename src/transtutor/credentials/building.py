@@ -110,7 +110,12 @@ def _identifiers(learner: Learner, salt: str) -> list[dict[str, Any]]:
 
 
 def _issuer_profile(issuer: Issuer, did: str) -> dict[str, Any]:
-    return {"id": did, "type": ["Profile"], "name": issuer.name, "url": issuer.homepage or issuer.base}
+    return {
+        "id": did,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.homepage or issuer.base,
+    }
 
 
 def _outcome_url(issuer: Issuer, course: Course, outcome: Outcome) -> str:
@@ -132,8 +137,9 @@ def _alignment(issuer: Issuer, course: Course, outcome: Outcome) -> dict[str, An
     }
 
 
-def _result_description(achievement_id: str, issuer: Issuer, course: Course, outcome: Outcome
-                        ) -> dict[str, Any]:
+def _result_description(
+    achievement_id: str, issuer: Issuer, course: Course, outcome: Outcome
+) -> dict[str, Any]:
     return {
         "id": f"{achievement_id}/results/{outcome.id}",
         "type": ["ResultDescription"],
@@ -244,7 +250,9 @@ def build_course_credential(
         "criteria": {"narrative": f"{rule.en}\n\n{rule.zh}"},
         "creditsAvailable": course.elements.ects,
         "alignment": [_alignment(issuer, course, o) for o in outcomes],
-        "resultDescription": [_result_description(achievement_id, issuer, course, o) for o in outcomes],
+        "resultDescription": [
+            _result_description(achievement_id, issuer, course, o) for o in outcomes
+        ],
         "microCredential": _micro_elements(course, outcomes),
     }
     subject: dict[str, Any] = {
@@ -252,9 +260,7 @@ def build_course_credential(
         "identifier": _identifiers(learner, salt or secrets.token_hex(16)),
         "achievement": achievement,
         "creditsEarned": course.elements.ects,
-        "result": [
-            _result(achievement_id, o, _mastery(learner, o.id)) for o in outcomes
-        ],
+        "result": [_result(achievement_id, o, _mastery(learner, o.id)) for o in outcomes],
     }
     if learner.started is not None:
         subject["activityStartDate"] = format_datetime(learner.started)
@@ -262,13 +268,18 @@ def build_course_credential(
     if stacked:
         subject["stackedBadge"] = [stacked[o.id] for o in outcomes if o.id in stacked]
     credential = _envelope(
-        issuer, did, course, name=course.title, issued_at=issued_at,
-        status_index=status_index, credential_id=credential_id,
+        issuer,
+        did,
+        course,
+        name=course.title,
+        issued_at=issued_at,
+        status_index=status_index,
+        credential_id=credential_id,
     )
     credential["credentialSubject"] = subject
-    credential["evidence"] = _outcome_evidence(course, learner, outcomes, stacked) + _project_evidence(
-        course, learner
-    )
+    credential["evidence"] = _outcome_evidence(
+        course, learner, outcomes, stacked
+    ) + _project_evidence(course, learner)
     return credential
 
 
@@ -292,10 +303,14 @@ def build_outcome_badge(
         raise NotEligible(f"{outcome_id} is not mastered", outcome)
     achievement_id = f"{_outcome_url(issuer, course, outcome)}/achievement"
     rule = Bilingual(
-        en=(f"Mastery of {outcome.id} of at least {_percent(course.mastery_threshold)}% over at "
-            f"least {course.min_attempts} graded translation exercises."),
-        zh=(f"学习成果 {outcome.id} 的掌握度不低于 {_percent(course.mastery_threshold)}%，"
-            f"且至少完成 {course.min_attempts} 次评分练习。"),
+        en=(
+            f"Mastery of {outcome.id} of at least {_percent(course.mastery_threshold)}% over at "
+            f"least {course.min_attempts} graded translation exercises."
+        ),
+        zh=(
+            f"学习成果 {outcome.id} 的掌握度不低于 {_percent(course.mastery_threshold)}%，"
+            f"且至少完成 {course.min_attempts} 次评分练习。"
+        ),
     )
     description = outcome.description or outcome.title
     achievement: dict[str, Any] = {
@@ -319,8 +334,13 @@ def build_outcome_badge(
         "result": [_result(achievement_id, outcome, _mastery(learner, outcome.id))],
     }
     credential = _envelope(
-        issuer, did, course, name=outcome.title, issued_at=issued_at,
-        status_index=status_index, credential_id=credential_id,
+        issuer,
+        did,
+        course,
+        name=outcome.title,
+        issued_at=issued_at,
+        status_index=status_index,
+        credential_id=credential_id,
     )
     credential["credentialSubject"] = subject
     credential["evidence"] = _outcome_evidence(course, learner, [outcome], {})
@@ -334,16 +354,26 @@ def _mastery(learner: Learner, outcome_id: str) -> float:
 
 def _award_rule(course: Course) -> Bilingual:
     threshold = _percent(course.mastery_threshold)
-    en = (f"Every learning outcome ({', '.join(o.id for o in course.outcomes)}) mastered: a "
-          f"recency-weighted mastery of at least {threshold}% over at least "
-          f"{course.min_attempts} graded translation exercises each.")
-    zh = (f"掌握全部学习成果（{'、'.join(o.id for o in course.outcomes)}）：每项成果的加权掌握度"
-          f"不低于 {threshold}%，且至少完成 {course.min_attempts} 次评分翻译练习。")
+    en = (
+        f"Every learning outcome ({', '.join(o.id for o in course.outcomes)}) mastered: a "
+        f"recency-weighted mastery of at least {threshold}% over at least "
+        f"{course.min_attempts} graded translation exercises each."
+    )
+    zh = (
+        f"掌握全部学习成果（{'、'.join(o.id for o in course.outcomes)}）：每项成果的加权掌握度"
+        f"不低于 {threshold}%，且至少完成 {course.min_attempts} 次评分翻译练习。"
+    )
     if course.required_projects:
-        en += " Required projects graded at or above their pass mark: " + ", ".join(
-            f"{p.title.en} ({p.pass_mark:g}/100)" for p in course.required_projects) + "."
-        zh += "必修项目成绩达到及格线：" + "、".join(
-            f"{p.title.zh}（{p.pass_mark:g}/100）" for p in course.required_projects) + "。"
+        en += (
+            " Required projects graded at or above their pass mark: "
+            + ", ".join(f"{p.title.en} ({p.pass_mark:g}/100)" for p in course.required_projects)
+            + "."
+        )
+        zh += (
+            "必修项目成绩达到及格线："
+            + "、".join(f"{p.title.zh}（{p.pass_mark:g}/100）" for p in course.required_projects)
+            + "。"
+        )
     return Bilingual(en=en, zh=zh)
 
 
@@ -358,8 +388,10 @@ def _outcome_evidence(
             "type": ["Evidence"],
             "name": f"Practice record for {outcome.id}",
             "genre": "Practice record",
-            "narrative": (f"{attempts} graded translation exercises assessed {outcome.id} "
-                          f"({outcome.title.en}); final mastery {_percent(_mastery(learner, outcome.id))}%."),
+            "narrative": (
+                f"{attempts} graded translation exercises assessed {outcome.id} "
+                f"({outcome.title.en}); final mastery {_percent(_mastery(learner, outcome.id))}%."
+            ),
             "learningOutcome": outcome.id,
             "attemptCount": attempts,
         }
@@ -377,14 +409,18 @@ def _project_evidence(course: Course, learner: Learner) -> list[dict[str, Any]]:
         if record is None:
             continue
         roles = sorted(set(record.reviewer_roles))
-        evidence.append({
-            "type": ["Evidence"],
-            "name": f"Project {requirement.id}: {requirement.title.en}",
-            "genre": "Reviewed project",
-            "narrative": (f"Graded {record.grade:g}/100 (pass mark {requirement.pass_mark:g}); "
-                          f"reviewed by: {', '.join(roles) or 'nobody recorded'}."),
-            "grade": record.grade,
-            "passMark": requirement.pass_mark,
-            "reviewerRoles": roles,
-        })
+        evidence.append(
+            {
+                "type": ["Evidence"],
+                "name": f"Project {requirement.id}: {requirement.title.en}",
+                "genre": "Reviewed project",
+                "narrative": (
+                    f"Graded {record.grade:g}/100 (pass mark {requirement.pass_mark:g}); "
+                    f"reviewed by: {', '.join(roles) or 'nobody recorded'}."
+                ),
+                "grade": record.grade,
+                "passMark": requirement.pass_mark,
+                "reviewerRoles": roles,
+            }
+        )
     return evidence

@@ -40,6 +40,27 @@ def bundled_context(url: str) -> Mapping[str, Any]:
     return loaded
 
 
+@cache
+def iri_valued_terms() -> frozenset[str]:
+    """Terms whose string values the bundled contexts read as IRIs (``"@type": "@id"``),
+    plus ``id``. A relative IRI in one of them is silently dropped from the RDF graph, so a
+    verifier must refuse it (see verifying._check_iris)."""
+    names = {"id"}
+
+    def walk(context: object) -> None:
+        if not isinstance(context, Mapping):
+            return
+        for term, definition in context.items():
+            if isinstance(definition, Mapping):
+                if definition.get("@type") == "@id":
+                    names.add(term)
+                walk(definition.get("@context"))
+
+    for url in _BUNDLED:
+        walk(bundled_context(url).get("@context"))
+    return frozenset(names)
+
+
 def bundled_urls() -> frozenset[str]:
     """The context URLs this package can resolve offline."""
     return frozenset(_BUNDLED)
@@ -57,7 +78,9 @@ def _offline_loader(url: str, options: object = None) -> dict[str, Any]:
     }
 
 
-def canonicalize(document: Mapping[str, Any], extra_contexts: Mapping[str, Any] | None = None) -> str:
+def canonicalize(
+    document: Mapping[str, Any], extra_contexts: Mapping[str, Any] | None = None
+) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document.
 
     ``extra_contexts`` maps further context URLs to documents (tests use it for the W3C
@@ -69,8 +92,11 @@ def canonicalize(document: Mapping[str, Any], extra_contexts: Mapping[str, Any] 
 
         def loader(url: str, options: object = None) -> dict[str, Any]:
             if url in extras:
-                return {"contextUrl": None, "documentUrl": url,
-                        "document": json.loads(json.dumps(extras[url]))}
+                return {
+                    "contextUrl": None,
+                    "documentUrl": url,
+                    "document": json.loads(json.dumps(extras[url])),
+                }
             return _offline_loader(url, options)
 
     try:
@@ -93,7 +119,7 @@ def canonicalize(document: Mapping[str, Any], extra_contexts: Mapping[str, Any] 
 
 def _describe(exc: BaseException) -> str:
     """A one-line reason from pyld's nested errors (the cause is usually the useful part)."""
-    parts = []
+    parts: list[str] = []
     current: BaseException | None = exc
     while current is not None and len(parts) < 4:
         message = getattr(current, "message", None) or str(current).split("\n", 1)[0]

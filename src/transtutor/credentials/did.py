@@ -41,7 +41,7 @@ def did_document_url(did: str) -> str:
     """Where a did:web DID's document lives (the did:web method's resolution rule)."""
     if not did.startswith("did:web:"):
         raise DidError(f"{did!r} is not a did:web DID")
-    host, *path = did[len("did:web:"):].split(":")
+    host, *path = did[len("did:web:") :].split(":")
     base = "https://" + unquote(host)
     if path:
         return base + "/" + "/".join(unquote(p) for p in path) + "/did.json"

@@ -48,8 +48,14 @@ class CredentialIssuer:
     ) -> dict[str, Any]:
         """The signed course credential; NotEligible if the award rule is not met."""
         unsigned = building.build_course_credential(
-            self.facts, self.did, course, learner, issued_at=now, status_index=status_index,
-            stacked_badges=stacked_badges, credential_id=credential_id,
+            self.facts,
+            self.did,
+            course,
+            learner,
+            issued_at=now,
+            status_index=status_index,
+            stacked_badges=stacked_badges,
+            credential_id=credential_id,
         )
         return self.sign(unsigned, now)
 
@@ -65,22 +71,28 @@ class CredentialIssuer:
     ) -> dict[str, Any]:
         """The signed badge for one mastered outcome; NotEligible if it is not mastered."""
         unsigned = building.build_outcome_badge(
-            self.facts, self.did, course, outcome_id, learner, issued_at=now,
-            status_index=status_index, credential_id=credential_id,
+            self.facts,
+            self.did,
+            course,
+            outcome_id,
+            learner,
+            issued_at=now,
+            status_index=status_index,
+            credential_id=credential_id,
         )
         return self.sign(unsigned, now)
 
-    def status_list(self, bits: Bitstring, now: datetime, list_id: str = "revocation-1"
-                    ) -> dict[str, Any]:
+    def status_list(
+        self, bits: Bitstring, now: datetime, list_id: str = "revocation-1"
+    ) -> dict[str, Any]:
         """The signed BitstringStatusListCredential for ``bits``."""
         url = self.facts.status_list_url(list_id)
         return self.sign(status_list_credential(url, self.did, bits, now), now)
 
-    def local_resolver(
-        self, status_lists: Callable[[str], Mapping[str, Any] | None]
-    ) -> Resolver:
+    def local_resolver(self, status_lists: Callable[[str], Mapping[str, Any] | None]) -> Resolver:
         """A resolver that answers for this issuer without HTTP (CLI, tests, the web server
         itself): its own DID document, and status lists from ``status_lists(url)``."""
+
         def did_documents(did: str) -> Mapping[str, Any] | None:
             return self.did_document() if did == self.did else None
 

@@ -87,7 +87,8 @@ class KeyStore:
         try:
             data = json.loads((path / MANIFEST).read_text("utf-8"))
             records = [
-                PublicKeyRecord(r["id"], r["publicKeyMultibase"], r["created"]) for r in data["keys"]
+                PublicKeyRecord(r["id"], r["publicKeyMultibase"], r["created"])
+                for r in data["keys"]
             ]
             current = str(data["current"])
         except (OSError, ValueError, KeyError, TypeError) as exc:

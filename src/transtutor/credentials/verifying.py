@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import proof as proofs
-from .canonical import VC_V2_CONTEXT, CanonicalizationError
+from .canonical import VC_V2_CONTEXT, CanonicalizationError, iri_valued_terms
 from .did import find_assertion_key
 from .multibase import MultibaseError, ed25519_public_from_multibase
 from .status_list import StatusListError, read_entry, read_list
@@ -46,22 +47,29 @@ class Reason(enum.Enum):
 
 
 _SENTENCES: dict[Reason, tuple[str, str]] = {
-    Reason.VALID: ("Valid: authentic, unaltered, not revoked and within its validity.",
-                   "有效：真实、未被篡改、未被撤销，且在有效期内。"),
+    Reason.VALID: (
+        "Valid: authentic, unaltered, not revoked and within its validity.",
+        "有效：真实、未被篡改、未被撤销，且在有效期内。",
+    ),
     Reason.NOT_JSON: ("This is not JSON.", "这不是 JSON 数据。"),
     Reason.MALFORMED: ("The credential is malformed", "凭证格式不正确"),
-    Reason.NOT_A_CREDENTIAL: ("This is not an Open Badges 3.0 credential",
-                              "这不是 Open Badges 3.0 凭证"),
-    Reason.UNKNOWN_ISSUER_KEY: ("The signing key is not one of the issuer's keys",
-                                "签名密钥不属于该发证机构"),
+    Reason.NOT_A_CREDENTIAL: (
+        "This is not an Open Badges 3.0 credential",
+        "这不是 Open Badges 3.0 凭证",
+    ),
+    Reason.UNKNOWN_ISSUER_KEY: (
+        "The signing key is not one of the issuer's keys",
+        "签名密钥不属于该发证机构",
+    ),
     Reason.BAD_SIGNATURE: ("The signature is not valid", "签名无效"),
-    Reason.TAMPERED: ("The credential was changed after it was signed",
-                      "凭证在签发后被修改过"),
+    Reason.TAMPERED: ("The credential was changed after it was signed", "凭证在签发后被修改过"),
     Reason.NOT_YET_VALID: ("The credential is not valid yet", "凭证尚未生效"),
     Reason.EXPIRED: ("The credential has expired", "凭证已过期"),
     Reason.REVOKED: ("The credential was revoked by its issuer", "凭证已被发证机构撤销"),
-    Reason.STATUS_UNAVAILABLE: ("Its revocation status cannot be checked",
-                                "无法查询凭证的撤销状态"),
+    Reason.STATUS_UNAVAILABLE: (
+        "Its revocation status cannot be checked",
+        "无法查询凭证的撤销状态",
+    ),
 }
 
 
@@ -164,6 +172,66 @@ def _check_shape(document: Mapping[str, Any]) -> None:
         raise _Fail(Reason.MALFORMED, "no credentialSubject")
     if _issuer_id(document) is None:
         raise _Fail(Reason.MALFORMED, "no issuer id")
+    keyword = _stray_keyword(document)
+    if keyword:
+        raise _Fail(
+            Reason.MALFORMED, f"uses the JSON-LD keyword {keyword}, which credentials never do"
+        )
+    relative = _relative_iri(document)
+    if relative:
+        raise _Fail(Reason.MALFORMED, f"{relative} is not an absolute IRI")
+
+
+_ABSOLUTE_IRI = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|_:)\S*$")
+
+
+def _relative_iri(document: Mapping[str, Any]) -> str | None:
+    """The first IRI-valued property whose value is not an absolute IRI, if any.
+
+    The JSON-LD to-RDF algorithm drops relative IRIs (and the statements that use them) from
+    the graph the signature covers; pyld keeps them, other processors do not. So such a value
+    either slips past other verifiers' signature checks or makes one document verify
+    differently in different places. This issuer writes absolute IRIs only; refuse the rest.
+    """
+    terms = iri_valued_terms() | {"stackedBadge"}
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == "@context":
+                    continue
+                if key in terms:
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str) and not _ABSOLUTE_IRI.match(item):
+                            return str(key)
+                pending.append(value)
+        elif isinstance(node, list):
+            pending.extend(node)
+    return None
+
+
+def _stray_keyword(document: Mapping[str, Any]) -> str | None:
+    """The first JSON-LD keyword key (``@id``, ``@type``…) outside ``@context``, if any.
+
+    The signature covers the RDF graph, not the JSON text, and keywords can change the JSON
+    a reader sees without changing the graph (``"@type": []`` adds nothing); someone could
+    then show content the issuer never signed under a valid proof. This issuer writes plain
+    terms only, so any such key is refused.
+    """
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == "@context":
+                    continue
+                if isinstance(key, str) and key.startswith("@"):
+                    return str(key)
+                pending.append(value)
+        elif isinstance(node, list):
+            pending.extend(node)
+    return None
 
 
 def _issuer_id(document: Mapping[str, Any]) -> str | None:
@@ -199,8 +267,9 @@ def _resolve_key(resolver: Resolver, did: str, method: str) -> Ed25519PublicKey:
     try:
         document = resolver.did_document(did)
     except Exception as exc:  # a resolver's network or storage error is not the credential's
-        raise _Fail(Reason.UNKNOWN_ISSUER_KEY, f"the issuer's DID could not be resolved ({did})"
-                    ) from exc
+        raise _Fail(
+            Reason.UNKNOWN_ISSUER_KEY, f"the issuer's DID could not be resolved ({did})"
+        ) from exc
     if document is None:
         raise _Fail(Reason.UNKNOWN_ISSUER_KEY, f"unknown issuer {did}")
     encoded = find_assertion_key(document, method)
@@ -240,7 +309,10 @@ def _check_status(document: Mapping[str, Any], resolver: Resolver, now: datetime
         # or a forged list could "un-revoke" a credential.
         verdict = _verify_list(status_credential, resolver, now, _issuer_id(document))
         if not verdict.valid:
-            raise _Fail(Reason.STATUS_UNAVAILABLE, f"the status list is not valid: {verdict.detail or verdict.reason.value}")
+            raise _Fail(
+                Reason.STATUS_UNAVAILABLE,
+                f"the status list is not valid: {verdict.detail or verdict.reason.value}",
+            )
         try:
             bits, list_purpose = read_list(status_credential)
             if list_purpose != purpose:
@@ -262,8 +334,9 @@ def _fetch_list(resolver: Resolver, url: str) -> Mapping[str, Any]:
     return listed
 
 
-def _verify_list(listed: Mapping[str, Any], resolver: Resolver, now: datetime,
-                 issuer: str | None) -> Verdict:
+def _verify_list(
+    listed: Mapping[str, Any], resolver: Resolver, now: datetime, issuer: str | None
+) -> Verdict:
     if _issuer_id(listed) != issuer:
         return Verdict(Reason.UNKNOWN_ISSUER_KEY, "issued by someone else")
     try:
