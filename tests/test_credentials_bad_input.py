@@ -174,3 +174,11 @@ def test_changes_the_signature_cannot_see_are_refused(
     change(credential)
     verdict = verify(credential, issued[1], NOW)
     assert verdict.reason is Reason.MALFORMED, verdict
+
+
+def test_a_proof_with_an_unreadable_created_is_malformed(
+    issued: tuple[dict[str, Any], Any],
+) -> None:
+    credential = copy.deepcopy(issued[0])
+    credential["proof"][0]["created"] = "yesterday"
+    assert verify(credential, issued[1], NOW).reason is Reason.MALFORMED

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from .canonical import canonicalize
 from .multibase import MultibaseError, decode_base58btc, encode_base58btc
-from .timestamps import format_datetime
+from .timestamps import format_datetime, parse_datetime
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -112,6 +112,8 @@ def the_proof(document: Mapping[str, Any]) -> Mapping[str, Any]:
         raise ProofError(f"unsupported proof {proof['type']}/{proof['cryptosuite']}")
     if proof["proofPurpose"] != ASSERTION:
         raise ProofError("the proof's purpose is not assertionMethod")
+    if "created" in proof and parse_datetime(proof["created"]) is None:
+        raise ProofError("the proof's created is not a date-time with time zone")
     if "@context" in proof:
         # The spec lets a proof carry @context only if it is a prefix of the document's;
         # this issuer never writes one, so treat it as foreign rather than half-support it.
