@@ -23,6 +23,7 @@ from transtutor.credentials import (
     Reason,
     Resolver,
     award_gaps,
+    mastered_outcomes,
     verify,
 )
 from transtutor.credentials.building import hashed_identity
@@ -310,3 +311,5 @@ def test_not_mastered_is_not_eligible(world: World) -> None:
     few = Learner("learner-y", (OutcomeRecord("LO1", 0.95, 2),))
     assert "LO1" in [o.id for o in award_gaps(COURSE, few).outcomes]
     assert award_gaps(COURSE, LEARNER).eligible
+    assert [o.id for o in mastered_outcomes(COURSE, weak)] == ["LO1"]
+    assert [o.id for o in mastered_outcomes(COURSE, LEARNER)] == ["LO1", "LO2"]

@@ -146,3 +146,15 @@ def test_an_independent_verifier_accepts_our_credential(tmp_path: Path) -> None:
     changed = json.loads(json.dumps(credential))
     changed["credentialSubject"]["result"][0]["value"] = "99"
     assert not _independent_verify(changed, did_document)
+
+
+def test_bundled_contexts_are_the_published_files() -> None:
+    # Every signature covers what these files define: a changed byte changes what old
+    # credentials mean. SHA-256 of the copies named in contexts/README.md.
+    directory = Path(__file__).parents[1] / "src" / "transtutor" / "credentials" / "contexts"
+    expected = {
+        "credentials-v2.jsonld": "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+        "ob-v3p0-3.0.3.json": "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    }
+    for name, digest in expected.items():
+        assert hashlib.sha256((directory / name).read_bytes()).hexdigest() == digest, name

@@ -27,6 +27,7 @@ from .facts import (
     ProjectRecord,
     ProjectRequirement,
     award_gaps,
+    mastered_outcomes,
 )
 from .issuing import CredentialIssuer
 from .keys import KeyStore, KeyStoreError
@@ -57,5 +58,6 @@ __all__ = [
     "build_outcome_badge",
     "did_document",
     "did_from_url",
+    "mastered_outcomes",
     "verify",
 ]

@@ -170,3 +170,8 @@ def award_gaps(course: Course, learner: Learner) -> AwardGaps:
         if record is None or record.grade < requirement.pass_mark:
             projects.append(requirement)
     return AwardGaps(outcomes=outcomes, projects=tuple(projects))
+
+
+def mastered_outcomes(course: Course, learner: Learner) -> tuple[Outcome, ...]:
+    """The outcomes the learner has mastered: each one earns an outcome badge."""
+    return tuple(o for o in course.outcomes if is_mastered(course, learner.record(o.id)))
