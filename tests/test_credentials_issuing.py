@@ -313,3 +313,21 @@ def test_not_mastered_is_not_eligible(world: World) -> None:
     assert award_gaps(COURSE, LEARNER).eligible
     assert [o.id for o in mastered_outcomes(COURSE, weak)] == ["LO1"]
     assert [o.id for o in mastered_outcomes(COURSE, LEARNER)] == ["LO1", "LO2"]
+
+
+def test_what_a_verified_credential_certifies(world: World) -> None:
+    from transtutor.credentials import what_it_certifies
+
+    credential = world.issue()
+    verdict = verify(credential, world.resolver, NOW)
+    assert verdict.valid and verdict.credential is not None
+    summary = what_it_certifies(verdict.credential)
+    assert summary.name_zh == COURSE.title.zh and summary.issuer_id == "did:web:bot.example.edu"
+    assert summary.achievement_type == "MicroCredential" and summary.ects == 2.0
+    assert [(o.id, o.level, o.mastery_percent) for o in summary.outcomes] == [
+        ("LO1", "EQF 6", "86"),
+        ("LO2", "EQF 6", "91"),
+    ]
+    assert summary.outcomes[1].title_zh == "一致地使用领域术语"
+    assert summary.holder_name is None
+    assert what_it_certifies({"credentialSubject": 3}).outcomes == ()

@@ -10,7 +10,8 @@ The core of issue 14, without any chat or web code:
 - :mod:`.canonical` — RDFC-1.0 canonicalization with bundled contexts, offline only;
 - :mod:`.status_list` — the Bitstring Status List used for revocation;
 - :mod:`.issuing` — the issuer that puts keys, DID and signing together;
-- :mod:`.verifying` — ``verify(credential, resolver)`` with a reason for every failure.
+- :mod:`.verifying` — ``verify(credential, resolver)`` with a reason for every failure;
+- :mod:`.summary` — what a verified credential certifies, for people to read.
 """
 
 from .building import NotEligible, build_course_credential, build_outcome_badge
@@ -32,12 +33,15 @@ from .facts import (
 from .issuing import CredentialIssuer
 from .keys import KeyStore, KeyStoreError
 from .status_list import Bitstring
+from .summary import Certification, CertifiedOutcome, what_it_certifies
 from .verifying import Reason, Resolver, Verdict, verify
 
 __all__ = [
     "AwardGaps",
     "Bilingual",
     "Bitstring",
+    "Certification",
+    "CertifiedOutcome",
     "Course",
     "CredentialIssuer",
     "Issuer",
@@ -60,4 +64,5 @@ __all__ = [
     "did_from_url",
     "mastered_outcomes",
     "verify",
+    "what_it_certifies",
 ]
