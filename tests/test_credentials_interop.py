@@ -9,6 +9,7 @@ Needs ``node`` and the packages pinned in tests/interop/package-lock.json:
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.credentials_fixtures import COURSE, ISSUER, LEARNER, NOW
-from transtutor.credentials import Bitstring, CredentialIssuer, KeyStore
+from transtutor.credentials import Bitstring, CredentialIssuer, KeyStore, ProjectRecord
 
 INTEROP = Path(__file__).parent / "interop"
 CONTEXTS = Path(__file__).parents[1] / "src" / "transtutor" / "credentials" / "contexts"
@@ -98,3 +99,14 @@ def test_reference_verifier_accepts_old_credentials_after_rotation(
     old = issuer.issue_course_credential(COURSE, LEARNER, now=NOW, status_index=4)
     issuer.keys.rotate(NOW)
     assert _node_verify(tmp_path, old, issuer.did_document())["verified"]
+
+
+def test_reference_verifier_agrees_on_fractional_numbers(
+    issuer: CredentialIssuer, tmp_path: Path
+) -> None:
+    # Numbers are where JSON-LD processors in different languages most easily disagree.
+    course = dataclasses.replace(COURSE, elements=dataclasses.replace(COURSE.elements, ects=2.5))
+    learner = dataclasses.replace(LEARNER, projects=(ProjectRecord("P1", 77.5, ("instructor",)),))
+    credential = issuer.issue_course_credential(course, learner, now=NOW, status_index=4)
+    assert credential["credentialSubject"]["achievement"]["creditsAvailable"] == 2.5
+    assert _node_verify(tmp_path, credential, issuer.did_document())["verified"]

@@ -76,6 +76,16 @@ def extension_context(issuer: Issuer) -> dict[str, Any]:
     }
 
 
+def json_number(value: float) -> float | int:
+    """``2`` rather than ``2.0``: JavaScript parses both as the same number, Python does not,
+    and JSON-LD turns an integer into xsd:integer but a float into xsd:double. Writing whole
+    numbers as integers gives every verifier, in any language, the same signed RDF (older
+    pyld releases and jsonld.js disagreed on ``2.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _languages(text: Bilingual) -> dict[str, str]:
     return {"en": text.en, "zh": text.zh}
 
@@ -170,7 +180,7 @@ def _micro_elements(course: Course, outcomes: list[Outcome]) -> dict[str, Any]:
     block: dict[str, Any] = {
         "type": "MicroCredentialElements",
         "learningOutcomes": [o.id for o in outcomes],
-        "ectsCredits": elements.ects,
+        "ectsCredits": json_number(elements.ects),
         "assessmentType": _languages(elements.assessment),
         "formOfParticipation": _languages(elements.participation),
         "qualityAssurance": _languages(elements.quality_assurance),
@@ -248,7 +258,7 @@ def build_course_credential(
         "inLanguage": "en",
         "humanCode": course.id,
         "criteria": {"narrative": f"{rule.en}\n\n{rule.zh}"},
-        "creditsAvailable": course.elements.ects,
+        "creditsAvailable": json_number(course.elements.ects),
         "alignment": [_alignment(issuer, course, o) for o in outcomes],
         "resultDescription": [
             _result_description(achievement_id, issuer, course, o) for o in outcomes
@@ -259,7 +269,7 @@ def build_course_credential(
         "type": ["AchievementSubject"],
         "identifier": _identifiers(learner, salt or secrets.token_hex(16)),
         "achievement": achievement,
-        "creditsEarned": course.elements.ects,
+        "creditsEarned": json_number(course.elements.ects),
         "result": [_result(achievement_id, o, _mastery(learner, o.id)) for o in outcomes],
     }
     if learner.started is not None:
@@ -418,8 +428,8 @@ def _project_evidence(course: Course, learner: Learner) -> list[dict[str, Any]]:
                     f"Graded {record.grade:g}/100 (pass mark {requirement.pass_mark:g}); "
                     f"reviewed by: {', '.join(roles) or 'nobody recorded'}."
                 ),
-                "grade": record.grade,
-                "passMark": requirement.pass_mark,
+                "grade": json_number(record.grade),
+                "passMark": json_number(requirement.pass_mark),
                 "reviewerRoles": roles,
             }
         )
