@@ -182,3 +182,14 @@ def test_a_proof_with_an_unreadable_created_is_malformed(
     credential = copy.deepcopy(issued[0])
     credential["proof"][0]["created"] = "yesterday"
     assert verify(credential, issued[1], NOW).reason is Reason.MALFORMED
+
+
+def test_control_characters_that_verifiers_disagree_on_are_refused(
+    issued: tuple[dict[str, Any], Any],
+) -> None:
+    # pyld writes U+0001 raw into N-Quads, RDFC-1.0 (jsonld.js) writes \u0001: the same
+    # credential would verify here and fail elsewhere, so neither side accepts one.
+    credential = copy.deepcopy(issued[0])
+    credential["credentialSubject"]["achievement"]["name"] += "\x01"
+    verdict = verify(credential, issued[1], NOW)
+    assert verdict.reason is Reason.MALFORMED and "control characters" in verdict.detail

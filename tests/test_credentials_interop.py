@@ -19,7 +19,17 @@ from typing import Any
 import pytest
 
 from tests.credentials_fixtures import COURSE, ISSUER, LEARNER, NOW
-from transtutor.credentials import Bitstring, CredentialIssuer, KeyStore, ProjectRecord
+from transtutor.credentials import (
+    Bitstring,
+    CredentialIssuer,
+    KeyStore,
+    NotPortable,
+    ProjectRecord,
+    build_course_credential,
+    proof,
+    verify,
+)
+from transtutor.credentials.multibase import encode_base58btc
 
 INTEROP = Path(__file__).parent / "interop"
 CONTEXTS = Path(__file__).parents[1] / "src" / "transtutor" / "credentials" / "contexts"
@@ -110,3 +120,51 @@ def test_reference_verifier_agrees_on_fractional_numbers(
     credential = issuer.issue_course_credential(course, learner, now=NOW, status_index=4)
     assert credential["credentialSubject"]["achievement"]["creditsAvailable"] == 2.5
     assert _node_verify(tmp_path, credential, issuer.did_document())["verified"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'quote " backslash \\ newline \n return \r tab \t',
+        "控制\x01\x08\x0c\x1f\x7f",
+        "emoji 🎓 and 中文 and \u2028\u2029",
+        "   ",
+    ],
+)
+def test_reference_verifier_agrees_on_awkward_text(
+    issuer: CredentialIssuer, tmp_path: Path, text: str
+) -> None:
+    # Canonical N-Quads escape some characters and not others; implementations that got the
+    # rule wrong disagree exactly here. pyld writes U+0001, U+0008, U+000C… raw where RDFC-1.0
+    # (jsonld.js) escapes them, so the builder strips those (canonical.DIVERGENT_CONTROLS).
+    course = dataclasses.replace(COURSE, title=dataclasses.replace(COURSE.title, en=text, zh=text))
+    learner = dataclasses.replace(LEARNER, display_name=text)
+    credential = issuer.issue_course_credential(course, learner, now=NOW, status_index=4)
+    assert _node_verify(tmp_path, credential, issuer.did_document()) == {
+        "verified": True,
+        "error": "",
+    }
+    resolver = issuer.local_resolver(lambda url: issuer.status_list(Bitstring(), NOW))
+    assert verify(credential, resolver, NOW).valid
+
+
+def test_texts_jsonld_js_would_sort_differently_are_refused_at_issue(
+    issuer: CredentialIssuer, tmp_path: Path
+) -> None:
+    # jsonld.js (rdf-canonize 5.0.0) sorts N-Quads by UTF-16 code units, RDFC-1.0 by code
+    # point (pyld follows the spec): an emoji against fullwidth punctuation (U+FF08, everyday
+    # Chinese) at the same place in two texts of one property sorts differently, and the
+    # reference verifier rejects the correct signature (w3c/rdf-canon#18). Shown here with a
+    # plain proof, then refused by the issuer.
+    course = dataclasses.replace(
+        COURSE, title=dataclasses.replace(COURSE.title, en="🎓 Translation", zh="（高级）翻译")
+    )
+    unsigned = build_course_credential(
+        ISSUER, issuer.did, course, LEARNER, issued_at=NOW, status_index=4
+    )
+    options = proof.proof_options(f"{issuer.did}#{issuer.keys.current_id}", NOW)
+    signature = issuer.keys.signing_key().sign(proof.hash_data(unsigned, options))
+    signed = {**unsigned, "proof": [{**options, "proofValue": encode_base58btc(signature)}]}
+    assert _node_verify(tmp_path, signed, issuer.did_document())["verified"] is False
+    with pytest.raises(NotPortable):
+        issuer.issue_course_credential(course, LEARNER, now=NOW, status_index=4)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.credentials_fixtures import COURSE, ISSUER, NOW
@@ -18,6 +18,7 @@ from transtutor.credentials import (
     CredentialIssuer,
     KeyStore,
     Learner,
+    NotPortable,
     Outcome,
     OutcomeRecord,
     verify,
@@ -81,7 +82,12 @@ def test_random_facts_issue_verify_and_validate(
         tuple(OutcomeRecord(i, masteries[n], attempts[n]) for n, i in enumerate(ids)),
         display_name=display,
     )
-    credential = issuer.issue_course_credential(course, learner, now=NOW, status_index=index)
+    try:
+        credential = issuer.issue_course_credential(course, learner, now=NOW, status_index=index)
+    except NotPortable:
+        # Refused on purpose (texts JavaScript verifiers would sort differently): see
+        # test_credentials_interop.py. Anything else must issue.
+        assume(False)
     assert not list(VALIDATOR.iter_errors(credential))
     bits = Bitstring()
     listed = issuer.status_list(bits, NOW)

@@ -32,6 +32,7 @@ from .facts import (
 )
 from .issuing import CredentialIssuer
 from .keys import KeyStore, KeyStoreError
+from .proof import NotPortable
 from .status_list import Bitstring
 from .summary import Certification, CertifiedOutcome, what_it_certifies
 from .verifying import Reason, Resolver, Verdict, verify
@@ -50,6 +51,7 @@ __all__ = [
     "Learner",
     "MicroCredentialElements",
     "NotEligible",
+    "NotPortable",
     "Outcome",
     "OutcomeRecord",
     "ProjectRecord",

@@ -21,7 +21,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from .canonical import OB_V3_CONTEXT, VC_V2_CONTEXT
+from .canonical import DIVERGENT_CONTROLS, OB_V3_CONTEXT, VC_V2_CONTEXT
 from .facts import (
     Bilingual,
     Course,
@@ -74,6 +74,18 @@ def extension_context(issuer: Issuer) -> dict[str, Any]:
         "reviewerRoles": {"@id": "tt:reviewerRoles", "@container": "@set"},
         "stackedBadge": {"@id": "tt:stackedBadge", "@type": "@id"},
     }
+
+
+def _clean(value: Any) -> Any:
+    """``value`` without the control characters JSON-LD processors canonicalize differently
+    (see canonical.DIVERGENT_CONTROLS): invisible in any text, fatal to interoperability."""
+    if isinstance(value, str):
+        return DIVERGENT_CONTROLS.sub("", value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 def json_number(value: float) -> float | int:
@@ -290,7 +302,8 @@ def build_course_credential(
     credential["evidence"] = _outcome_evidence(
         course, learner, outcomes, stacked
     ) + _project_evidence(course, learner)
-    return credential
+    cleaned: dict[str, Any] = _clean(credential)
+    return cleaned
 
 
 def build_outcome_badge(
@@ -354,7 +367,8 @@ def build_outcome_badge(
     )
     credential["credentialSubject"] = subject
     credential["evidence"] = _outcome_evidence(course, learner, [outcome], {})
-    return credential
+    cleaned: dict[str, Any] = _clean(credential)
+    return cleaned
 
 
 def _mastery(learner: Learner, outcome_id: str) -> float:

@@ -10,6 +10,7 @@ loader only knows the contexts shipped in ``contexts/`` and refuses every other 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -25,6 +26,14 @@ _BUNDLED = {
     VC_V2_CONTEXT: "credentials-v2.jsonld",
     OB_V3_CONTEXT: "ob-v3p0-3.0.3.json",
 }
+
+
+# Control characters that pyld writes raw into N-Quads but RDFC-1.0 (and jsonld.js, the
+# reference implementation) escapes as \b, \f or \uXXXX. A text containing one canonicalizes
+# differently in the two, so its signature would verify here and fail elsewhere (found by
+# tests/test_credentials_interop.py). Credentials never contain them: the builder strips
+# them and the verifier refuses them. Tab, newline and return are escaped alike by both.
+DIVERGENT_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CanonicalizationError(ValueError):

@@ -35,6 +35,25 @@ class ProofError(ValueError):
     """A proof that is missing, malformed or of a kind this module does not verify."""
 
 
+class NotPortable(ValueError):
+    """The document would sign correctly but fail in widely used verifiers (see
+    :func:`portable_order`); refused so no learner holds a credential wallets reject."""
+
+
+def portable_order(nquads: str) -> bool:
+    """Whether the canonical N-Quads sort the same by code point and by UTF-16 code unit.
+
+    RDFC-1.0 orders quads by Unicode code point, as pyld does; jsonld.js (rdf-canonize 5),
+    the implementation behind most wallets, orders by UTF-16 code units. They disagree
+    only when a character above U+FFFF meets one in U+E000-U+FFFF at the same position of
+    two quads, and then its verifiers reject a correct signature (w3c/rdf-canon#18;
+    tests/test_credentials_interop.py shows it). If the final order agrees, every pairwise
+    comparison agrees, which covers the sorts inside the algorithm too for our documents.
+    """
+    lines = nquads.splitlines()
+    return sorted(lines) == sorted(lines, key=lambda line: line.encode("utf-16-be"))
+
+
 @dataclass(frozen=True)
 class ProofCheck:
     """The parts of an embedded proof a verifier needs after the signature was checked."""
@@ -44,12 +63,12 @@ class ProofCheck:
     valid: bool
 
 
-def hash_data(
+def canonical_forms(
     document: Mapping[str, Any],
     proof_options: Mapping[str, Any],
     extra_contexts: Mapping[str, Any] | None = None,
-) -> bytes:
-    """The 64 bytes eddsa-rdfc-2022 signs: SHA-256(proof config) || SHA-256(document)."""
+) -> tuple[str, str]:
+    """(canonical proof configuration, canonical document): what eddsa-rdfc-2022 hashes."""
     config = {k: v for k, v in proof_options.items() if k != "proofValue"}
     if config.get("type") != PROOF_TYPE or config.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError(f"not a {PROOF_TYPE} with cryptosuite {CRYPTOSUITE}")
@@ -57,9 +76,21 @@ def hash_data(
     # with the same term definitions.
     config["@context"] = document.get("@context")
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    config_hash = hashlib.sha256(canonicalize(config, extra_contexts).encode("utf-8")).digest()
-    doc_hash = hashlib.sha256(canonicalize(unsecured, extra_contexts).encode("utf-8")).digest()
-    return config_hash + doc_hash
+    return canonicalize(config, extra_contexts), canonicalize(unsecured, extra_contexts)
+
+
+def _hash(config_nquads: str, document_nquads: str) -> bytes:
+    config_hash = hashlib.sha256(config_nquads.encode("utf-8")).digest()
+    return config_hash + hashlib.sha256(document_nquads.encode("utf-8")).digest()
+
+
+def hash_data(
+    document: Mapping[str, Any],
+    proof_options: Mapping[str, Any],
+    extra_contexts: Mapping[str, Any] | None = None,
+) -> bytes:
+    """The 64 bytes eddsa-rdfc-2022 signs: SHA-256(proof config) || SHA-256(document)."""
+    return _hash(*canonical_forms(document, proof_options, extra_contexts))
 
 
 def proof_options(verification_method: str, created: datetime) -> dict[str, Any]:
@@ -89,7 +120,14 @@ def sign(
     if "proof" in document:
         raise ProofError("the document already carries a proof")
     options = proof_options(verification_method, created)
-    signature = key.sign(hash_data(document, options, extra_contexts))
+    config_nquads, document_nquads = canonical_forms(document, options, extra_contexts)
+    if not portable_order(document_nquads):
+        raise NotPortable(
+            "the credential's texts sort differently in JavaScript verifiers (a character "
+            "above U+FFFF against one in U+E000-U+FFFF, e.g. an emoji against fullwidth "
+            "punctuation, at the same place in two texts of one property); change one text"
+        )
+    signature = key.sign(_hash(config_nquads, document_nquads))
     secured = dict(document)
     secured["proof"] = [{**options, "proofValue": encode_base58btc(signature)}]
     return secured

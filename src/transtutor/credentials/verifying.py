@@ -20,7 +20,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import proof as proofs
-from .canonical import VC_V2_CONTEXT, CanonicalizationError, iri_valued_terms
+from .canonical import (
+    DIVERGENT_CONTROLS,
+    VC_V2_CONTEXT,
+    CanonicalizationError,
+    iri_valued_terms,
+)
 from .did import find_assertion_key
 from .multibase import MultibaseError, ed25519_public_from_multibase
 from .status_list import StatusListError, read_entry, read_list
@@ -180,6 +185,8 @@ def _check_shape(document: Mapping[str, Any]) -> None:
     relative = _relative_iri(document)
     if relative:
         raise _Fail(Reason.MALFORMED, f"{relative} is not an absolute IRI")
+    if _has_divergent_controls(document):
+        raise _Fail(Reason.MALFORMED, "contains control characters verifiers disagree on")
 
 
 _ABSOLUTE_IRI = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|_:)\S*$")
@@ -209,6 +216,23 @@ def _relative_iri(document: Mapping[str, Any]) -> str | None:
         elif isinstance(node, list):
             pending.extend(node)
     return None
+
+
+def _has_divergent_controls(document: Mapping[str, Any]) -> bool:
+    """Whether any key or text holds a character pyld and RDFC-1.0 escape differently
+    (canonical.DIVERGENT_CONTROLS): its verdict here could differ from other verifiers'."""
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            if DIVERGENT_CONTROLS.search(node):
+                return True
+        elif isinstance(node, Mapping):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return False
 
 
 def _stray_keyword(document: Mapping[str, Any]) -> str | None:
