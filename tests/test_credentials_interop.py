@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tests.credentials_fixtures import COURSE, ISSUER, LEARNER, NOW
 from transtutor.credentials import (
+    Bilingual,
     Bitstring,
     CredentialIssuer,
     KeyStore,
@@ -168,3 +171,34 @@ def test_texts_jsonld_js_would_sort_differently_are_refused_at_issue(
     assert _node_verify(tmp_path, signed, issuer.did_document())["verified"] is False
     with pytest.raises(NotPortable):
         issuer.issue_course_credential(course, LEARNER, now=NOW, status_index=4)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    en=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30),
+    zh=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30),
+    name=st.one_of(
+        st.none(),
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30),
+    ),
+    ects=st.floats(0.1, 60).map(lambda x: round(x, 2)),
+)
+def test_reference_verifier_accepts_whatever_we_issue(
+    issuer: CredentialIssuer,
+    tmp_path_factory: pytest.TempPathFactory,
+    en: str,
+    zh: str,
+    name: str | None,
+    ects: float,
+) -> None:
+    course = dataclasses.replace(
+        COURSE, title=Bilingual(en, zh), elements=dataclasses.replace(COURSE.elements, ects=ects)
+    )
+    learner = dataclasses.replace(LEARNER, display_name=name)
+    try:
+        credential = issuer.issue_course_credential(course, learner, now=NOW, status_index=4)
+    except NotPortable:
+        assume(False)
+    assert _node_verify(tmp_path_factory.mktemp("v"), credential, issuer.did_document())["verified"]
