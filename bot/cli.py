@@ -161,6 +161,8 @@ def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_try(args: argparse.Namespace, settings: Settings) -> int:
+    # Loading the bot's libraries and the course takes seconds: say so before they load.
+    print("transtutor try: loading the bot and the course ...", flush=True)
     from transtutor_bot.terminal import run_terminal
 
     settings = _with_course(args, settings.model_copy(update={"db": args.db}))

@@ -109,7 +109,6 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
     paths = [Path(p) for p in raw_paths]
     held = held_by(settings.db)
     catalog, course_file = resolve_catalog(paths, settings, held)
-    _notes(catalog)
     parsed_sets: list[tuple[Path, ParsedSet]] = []
     problems = 0
     for path in set_files(paths):
@@ -130,6 +129,7 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
     course_change(
         held.course, catalog.course, held.evidence, course_file=course_file, database=database
     )
+    _notes(catalog)
     storage = Storage.open(settings.db)
     try:
         receipt = adopt_course(

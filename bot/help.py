@@ -110,7 +110,7 @@ def command(commands: Any, name: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(
         name,
         help=page.summary,
-        description=textwrap.fill(page.description, width=88),
+        description=textwrap.fill(page.description, width=88, break_on_hyphens=False),
         # Raw: the settings and the example are kept on lines of their own.
         epilog=f"{wrap('settings: ' + page.settings)}\nexample: {page.example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -124,9 +124,7 @@ def load_course_rubrics(course: Course, dirs: list[Path]) -> BoundRubrics:
     does not have, or `criteria_outcomes` names a criterion no rubric has."""
     loaded = _load(dirs)
     if not loaded.rubrics:
-        raise ImportRejected(
-            [Problem(", ".join(map(str, dirs)), "", "", "no rubric files here")]
-        )
+        raise ImportRejected([Problem(", ".join(map(str, dirs)), "", "", "no rubric files here")])
     bundled = bundled_rubrics_dir().resolve()
     foreign = course.id != bundled_course_id()
     known = set(course.outcome_ids)
@@ -230,9 +228,10 @@ def course_change(
         return list(new.outcome_ids)
     if stored.id != new.id:
         raise CourseRefused(
-            f"{course_file}: course {new.id!r}, but {database} holds course {stored.id!r}; "
-            f"one database holds one course: start a new one with "
-            f"TRANSTUTOR_DB={new.id}.db (or keep id: {stored.id} to update that course)"
+            f"{course_file}: course {new.id!r}, but {database} holds course {stored.id!r} "
+            f"(one database, one course): use a new database for {new.id!r} "
+            f"(TRANSTUTOR_DB={new.id}.db), or point TRANSTUTOR_EXERCISES or --course at the "
+            f"folder of {stored.id!r}"
         )
     dropped = [o for o in stored.outcome_ids if o not in new.outcome_ids and o in evidence]
     if dropped:

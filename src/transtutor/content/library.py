@@ -67,9 +67,7 @@ def parse_file(path: Path, catalog: Catalog) -> ParsedSet:
     return parse_set(path.read_bytes(), path.name, catalog, sidecar_meta(path))
 
 
-def load_catalog(
-    exercises_dir: Path, rubrics_dir: Path, course: Course | None = None
-) -> Catalog:
+def load_catalog(exercises_dir: Path, rubrics_dir: Path, course: Course | None = None) -> Catalog:
     """The course in `exercises_dir` (or `course`, e.g. the one a database holds) with the
     rubrics of `rubrics_dir` and of the course's own `rubrics/`, resolved for that course."""
     if course is None:
@@ -93,9 +91,7 @@ def load_catalog(
 def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
     """Load and validate everything; raise ImportRejected with every problem in every file."""
     catalog = load_catalog(exercises_dir, rubrics_dir)
-    library = Library(
-        catalog.course, catalog.rubrics, catalog.review_rubrics, notes=catalog.notes
-    )
+    library = Library(catalog.course, catalog.rubrics, catalog.review_rubrics, notes=catalog.notes)
     problems: list[Problem] = []
     for path in set_files([exercises_dir]):
         try:
