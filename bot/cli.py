@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `transtutor COMMAND --help` for what a command does and the settings it reads.",
     )
     parser.add_argument("--version", action="version", version=f"transtutor {version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True)
 
     init = command(commands, "init")
     init.add_argument("dir", type=Path, help="a new or empty folder for the course")
