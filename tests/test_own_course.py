@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -268,3 +269,43 @@ def test_an_own_rubric_naming_an_unknown_outcome_says_how_to_fix_it(tmp_path: Pa
     library = load_library(course_dir, bundled_rubrics())
     own = {c.id: c.outcomes for c in library.rubrics["zh-en-default"].criteria}
     assert own["terminology"] == ["T2"] and own["numbers"] == ["T1"]
+
+
+def test_a_set_file_is_checked_against_the_course_beside_it(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "own")
+    imported = run("import", str(course / "own-zh-en.yaml"), db=tmp_path / "own.db")
+    assert imported.returncode == 0, imported.stderr
+    assert "✓ course own v1: outcomes T1, T2" in imported.stdout
+
+
+def test_try_keeps_every_file_the_bot_sends(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "own")
+    data = tmp_path / "data"
+    data.mkdir()
+    here = tmp_path / "checkout"
+    here.mkdir()
+    for _ in range(2):
+        chat = run(
+            "try",
+            "--course",
+            str(course),
+            "--db",
+            str(data / "t.db"),
+            cwd=here,
+            stdin="/progress chart\n/mydata\n",
+        )
+        assert chat.returncode == 0, chat.stderr
+    saved = data / "transtutor-files"
+    names = sorted(p.name for p in saved.iterdir())
+    assert names[:2] == ["progress-2.png", "progress.png"]
+    assert len([n for n in names if n.endswith(".json")]) == 2  # /mydata, both sessions
+    assert f"[picture saved to {saved / 'progress-2.png'}]" in chat.stdout
+    assert f"[file saved to {saved}" in chat.stdout
+    assert list(here.iterdir()) == []  # nothing written where the command ran
+
+    # In memory, the files go to a temporary folder, named in the chat.
+    memory = run("try", "--course", str(course), cwd=here, stdin="/progress chart\n")
+    shown = re.search(r"\[picture saved to (\S+)\]", memory.stdout)
+    assert shown and "transtutor-files" in shown[1] and Path(shown[1]).is_file()
+    assert list(here.iterdir()) == []
+    shutil.rmtree(Path(shown[1]).parent)

@@ -50,12 +50,14 @@ def bundled_course_id() -> str:
 
 
 def course_dir_of(paths: Iterable[Path]) -> Path | None:
-    """The first directory among `paths` with a course.yaml (or the folder of a course.yaml
-    given itself), or None."""
+    """The course directory `paths` belong to: the first directory among them with a
+    course.yaml, else the folder of the first file that has one beside it; or None."""
+    paths = list(paths)
     for path in paths:
         if path.is_dir() and (path / COURSE_FILE).is_file():
             return path
-        if path.is_file() and path.name == COURSE_FILE:
+    for path in paths:
+        if path.is_file() and (path.parent / COURSE_FILE).is_file():
             return path.parent
     return None
 

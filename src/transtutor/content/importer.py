@@ -159,7 +159,15 @@ def parse_set(
     for where, exercise in validated:
         for outcome in exercise.outcomes:
             if outcome not in known:
-                problems.append(Problem(file, where, "outcomes", f"unknown outcome {outcome!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        "outcomes",
+                        f"unknown outcome {outcome!r}; "
+                        f"the course has {', '.join(catalog.course.outcome_ids)}",
+                    )
+                )
         if not exercise.outcomes and not set_outcomes:
             problems.append(
                 Problem(file, where, "outcomes", "no outcomes: name them here or for the whole set")
