@@ -65,6 +65,12 @@ def ask(settings: Settings, language: str, question: Callable[[Coordinator], Awa
     try:
         return asyncio.run(question(coordinator))
     except ReportRejected as exc:
+        if exc.reason == "bad_rule":  # the chat's message names the chat's syntax
+            key, _, value = str(exc.params.get("rule", "")).partition("=")
+            raise CommandFailed(
+                f"--{key} {value}: use --inactive DAYS (1-999), --below PERCENT (1-100) "
+                f"or --after DAYS, e.g. --inactive 14 --below 60 --after 21"
+            ) from None
         raise CommandFailed(plain(message_for(exc, Translator(language)) or str(exc))) from None
     finally:
         runner.close()

@@ -171,6 +171,9 @@ def test_the_atrisk_hint_uses_the_command_lines_own_syntax(tmp_path: Path) -> No
     assert "/atrisk" not in found.stdout
     assert "inactive ≥ 14 d · mean mastery below 60%" in found.stdout
     assert "transtutor summary --atrisk --inactive 14" in found.stdout
+    wrong = run("summary", "--atrisk", "--below", "300", db=db)
+    assert wrong.returncode == 1 and "/atrisk" not in wrong.stderr
+    assert wrong.stderr.startswith("--below 300: use --inactive DAYS")
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
