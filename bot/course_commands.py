@@ -1,7 +1,8 @@
 """`transtutor check`, `import` and `init`: content from a course directory into a database.
 
 Which course a command validates against, in order: the `course.yaml` of a directory named on
-the command line; else the course the database already holds; else `TRANSTUTOR_EXERCISES`.
+the command line (or beside a set file named); else the course the database already holds;
+else `TRANSTUTOR_EXERCISES`.
 """
 
 from __future__ import annotations

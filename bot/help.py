@@ -38,8 +38,9 @@ PAGES = {
     "check": Page(
         "validate a course directory or exercise-set files; write nothing",
         "Validate without writing: a directory with a course.yaml is checked as that course "
-        "(with its rubrics/); single files are checked against the course the database holds, "
-        "else TRANSTUTOR_EXERCISES. Lists every problem with file, exercise or row and field.",
+        "(with its rubrics/), and so is a set file with a course.yaml beside it; other files "
+        "are checked against the course the database holds, else TRANSTUTOR_EXERCISES. Lists "
+        "every problem with file, exercise or row and field.",
         "TRANSTUTOR_DB (its course, when it exists), TRANSTUTOR_EXERCISES, TRANSTUTOR_RUBRICS",
         "transtutor check mycourse/",
     ),
