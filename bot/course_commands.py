@@ -72,9 +72,12 @@ def check(raw_paths: list[str], settings: Settings) -> int:
     missing = [p for p in paths if not p.exists()]
     for path in missing:
         print(f"✗ {path}: no such file or directory", file=sys.stderr)
-    catalog, course_file = resolve_catalog(paths, settings, held_by(settings.db))
+    course_dir = course_dir_of(paths)
+    # A course directory brings its course: the database is not even opened then.
+    held = Held(None, {}) if course_dir is not None else held_by(settings.db)
+    catalog, course_file = resolve_catalog(paths, settings, held)
     _notes(catalog)
-    if course_dir_of(paths) is not None:
+    if course_dir is not None:
         course = catalog.course
         print(
             f"✓ {course_file}: course {course.id}, outcomes {', '.join(course.outcome_ids)}, "

@@ -312,3 +312,10 @@ def test_try_keeps_every_file_the_bot_sends(tmp_path: Path) -> None:
     assert shown and "transtutor-files" in shown[1] and Path(shown[1]).is_file()
     assert list(here.iterdir()) == []
     shutil.rmtree(Path(shown[1]).parent)
+
+
+def test_checking_a_course_directory_leaves_the_database_alone(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "own")
+    checked = run("check", str(course), db=tmp_path / "never.db")
+    assert checked.returncode == 0, checked.stderr
+    assert db_files(tmp_path) == []
