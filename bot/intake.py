@@ -24,7 +24,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramConflictError, TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramConflictError,
+    TelegramNetworkError,
+    TelegramServerError,
+)
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from pydantic import ValidationError
@@ -43,7 +48,7 @@ class RawUpdates(GetUpdates):
     """getUpdates answered as plain JSON objects, decoded one by one (see `decode`): aiogram's
     own GetUpdates fails the whole batch on one update it cannot read."""
 
-    __returning__ = list[dict[str, Any]]  # type: ignore[assignment]
+    __returning__ = list[Any]  # type: ignore[assignment]
 
 
 class PollingConflict(Exception):
@@ -191,7 +196,8 @@ async def _fetch(intake: Intake, dispatcher: Dispatcher, bot: Bot) -> None:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
             continue
-        except (TelegramNetworkError, TelegramServerError) as exc:
+        except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as exc:
+            # ClientDecodeError: an answer that is not the Bot API's JSON (a proxy's error page).
             log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)

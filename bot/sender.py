@@ -3,8 +3,10 @@ session middleware: messages are paced to Telegram's limits (`RateLimiter`), a 4
 out (`retry_after`) and sent again, and a transient failure (5xx, network) is retried a few
 times with backoff. Replies to users go first: sends of a bulk wave (reminders, digests, marked
 with `bulk()`) reserve no pace slot more than `BULK_HORIZON` ahead, so a wave of thousands
-never queues in front of an answer's feedback. `Notifier` sends the messages nobody asked for
-(reminders, digests, grades, extensions) and handles users who blocked the bot."""
+never queues in front of an answer's feedback; only when replies fill the pace on their own
+does a wave still get `BULK_MIN_RATE` sends a second in line with them, so it is never
+starved. `Notifier` sends the messages nobody asked for (reminders, digests, grades,
+extensions) and handles users who blocked the bot."""
 
 from __future__ import annotations
 
@@ -50,6 +52,9 @@ TRANSIENT_DELAY = 0.5
 # A bulk send takes a pace slot at most this far ahead; otherwise it waits and asks again.
 # A reply then waits for at most this much of a wave (plus its own chat's pace).
 BULK_HORIZON = 0.25
+# ...except when no bulk send got a slot for 1/BULK_MIN_RATE s: then one takes its turn in line
+# with the replies, so a wave moves on at this rate even while replies use all of the 30/s.
+BULK_MIN_RATE = 5.0
 _bulk: contextvars.ContextVar[bool] = contextvars.ContextVar("bulk", default=False)
 # Methods that put something into a chat: these count against Telegram's limits.
 PACED = {
@@ -136,10 +141,12 @@ class RateLimiter:
         self.private, self.group = private, group
         self.chats: dict[int | str, Bucket] = {}
         self.clock, self.sleep = clock, sleep
+        self.bulk_due = 0.0  # from then on, a bulk send is owed its minimum share
 
     def reserve(self, chat_id: int | str, bulk: bool = False) -> float | None:
         """Reserve a send to this chat; returns how long to wait before sending. A bulk send
-        gets a slot only within BULK_HORIZON (else None: nothing reserved, ask again later)."""
+        gets a slot only within BULK_HORIZON (else None: nothing reserved, ask again later),
+        unless it is owed its BULK_MIN_RATE share."""
         now = self.clock()
         chat = self.chats.get(chat_id)
         if chat is None:
@@ -147,9 +154,12 @@ class RateLimiter:
                 self.chats = {k: b for k, b in self.chats.items() if b.due > now}
             is_group = isinstance(chat_id, str) or chat_id < 0
             chat = self.chats[chat_id] = Bucket(*(self.group if is_group else self.private))
-        at = self.overall.take(chat.earliest(now), now, BULK_HORIZON if bulk else None)
+        within = BULK_HORIZON if bulk and now < self.bulk_due else None
+        at = self.overall.take(chat.earliest(now), now, within)
         if at is None:
             return None
+        if bulk:
+            self.bulk_due = now + 1 / BULK_MIN_RATE
         chat.take(at)
         return at - now
 

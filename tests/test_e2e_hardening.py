@@ -18,7 +18,7 @@ import pytest
 from tests.bot_process import TOKEN, BotProcess, kill, running_bot
 from tests.emulator import BotAPIEmulator
 from tests.test_e2e_reliability import eventually
-from tests.test_e2e_webhook import free_port
+from tests.test_e2e_webhook import free_port, post_update
 
 pytestmark = pytest.mark.e2e
 MEI, LEI, ADMIN, HELPER = 8301, 8302, 8303, 8304
@@ -133,18 +133,10 @@ async def test_the_webhook_answers_200_to_an_unreadable_update_and_skips_it(
         url = f"http://127.0.0.1:{port}/telegram"
         headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
         async with aiohttp.ClientSession() as http:
-
-            async def post(update: dict[str, Any]) -> int:
-                for _ in range(100):  # the server may still be binding its port
-                    try:
-                        async with http.post(url, json=update, headers=headers) as response:
-                            return response.status
-                    except aiohttp.ClientConnectorError:
-                        await asyncio.sleep(0.1)
-                raise AssertionError("webhook server never listened")
-
-            assert await post({"update_id": 5, **unreadable(mei)}) == 200
-            assert await post({"update_id": 6, **message(mei, "/help")}) == 200
+            bad = {"update_id": 5, **unreadable(mei)}
+            assert await post_update(http, url, bad, headers) == 200
+            good = {"update_id": 6, **message(mei, "/help")}
+            assert await post_update(http, url, good, headers) == 200
         await api.reply(MEI, 0, "What I can do")
         assert rows(
             tmp_path / "w.db", "SELECT update_id, skipped FROM updates WHERE skipped IS NOT NULL"

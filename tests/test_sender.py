@@ -12,7 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from tests.emulator import BotAPIEmulator
-from transtutor_bot.sender import BULK_HORIZON, Outgoing, RateLimiter
+from transtutor_bot.sender import BULK_HORIZON, BULK_MIN_RATE, Outgoing, RateLimiter
 
 
 class FakeTime:
@@ -100,6 +100,18 @@ def test_without_bulk_marking_a_reply_would_queue_behind_the_wave() -> None:
     for chat in range(1, 3001):
         pace.reserve(chat)
     assert pace.reserve(9999) == pytest.approx(100.0)  # what item 8 of issue 12 was about
+
+
+def test_a_wave_still_moves_while_replies_use_all_of_the_pace() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    granted = 0
+    for step in range(300):  # 10 s of replies arriving at the full 30/s
+        clock.now = step / 30
+        pace.reserve(10_000 + step)
+        granted += pace.reserve(step, bulk=True) is not None
+    # The minimum share, plus the few slots the wave found free before replies filled them.
+    assert 10 * BULK_MIN_RATE <= granted <= 10 * BULK_MIN_RATE + 8
 
 
 async def test_bulk_sends_all_go_out_when_nothing_else_does() -> None:
