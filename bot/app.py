@@ -22,6 +22,7 @@ from aiogram.types import User
 
 from transtutor.access import Access
 from transtutor.authoring import Authoring
+from transtutor.content.courses import COURSE_FILE
 from transtutor.content.library import Library, install, load_library
 from transtutor.coordinator import Coordinator
 from transtutor.digest import Digests
@@ -145,7 +146,18 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     """Build everything; `session` replaces the HTTP session (offline use and tests)."""
     library = load_library(settings.exercises, settings.rubrics)
     runner = Runner(settings.db)
-    receipts = runner.db_sync(install, library)
+    try:
+        receipts = runner.db_sync(
+            install,
+            library,
+            course_file=str(settings.exercises / COURSE_FILE),
+            database=str(settings.db),
+        )
+    except BaseException:
+        runner.close()
+        raise
+    for note in library.notes:
+        log.info(note)
     log.info(
         "course %s: %d sets (%d new versions)",
         library.course.id,

@@ -10,14 +10,18 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from transtutor.content.courses import CourseRefused
 from transtutor.content.importer import Catalog
-from transtutor.content.library import load_catalog, parse_file, set_files
+from transtutor.content.library import load_catalog
+from transtutor.content.scaffold import ScaffoldRefused
 from transtutor.dblock import DatabaseInUse, DatabaseLock
 from transtutor.errors import CommandFailed, ImportRejected, UnknownRubric
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
-from transtutor.storage import Storage, StorageUnusable
+from transtutor.storage import StorageUnusable
+from transtutor_bot import course_commands
 from transtutor_bot.config import Settings, SettingsError, load_settings
+from transtutor_bot.help import command, version
 
 MAX_SHOWN_ERRORS = 20
 
@@ -32,66 +36,25 @@ def _print_problems(exc: ImportRejected) -> None:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate exercise-set files (or directories of them) without writing anything."""
-    catalog = _catalog(settings)
-    failed = 0
-    files = list(set_files([Path(p) for p in args.paths]))
-    missing = [p for p in args.paths if not Path(p).exists()]
-    for path in missing:
-        print(f"✗ {path}: no such file or directory", file=sys.stderr)
-    for path in files:
-        try:
-            parsed = parse_file(path, catalog)
-        except ImportRejected as exc:
-            failed += 1
-            print(
-                f"✗ {path}: {len(exc.problems)} problem(s), nothing would be imported",
-                file=sys.stderr,
-            )
-            _print_problems(exc)
-            continue
-        s = parsed.exercise_set
-        print(
-            f"✓ {path}: set {s.id} ({s.language_pair}), {len(s.exercises)} exercises, "
-            f"read as {parsed.encoding}"
-        )
-    if not files and not missing:
-        print("no exercise-set files found", file=sys.stderr)
-        return 1
-    return 1 if failed or missing else 0
+    """Validate a course directory or exercise-set files without writing anything."""
+    return course_commands.check(args.paths, settings)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate every file first; import only if all of them are valid."""
-    catalog = _catalog(settings)
-    parsed_sets = []
-    problems = 0
-    for path in set_files([Path(p) for p in args.paths]):
-        try:
-            parsed_sets.append((path, parse_file(path, catalog)))
-        except ImportRejected as exc:
-            problems += 1
-            print(f"✗ {path}:", file=sys.stderr)
-            _print_problems(exc)
-    if problems:
-        print(f"{problems} file(s) have problems; nothing was imported.", file=sys.stderr)
-        return 1
-    if not parsed_sets:
-        print("no exercise-set files found", file=sys.stderr)
-        return 1
-    storage = Storage.open(settings.db)
-    try:
-        storage.save_course(catalog.course)
-        for path, parsed in parsed_sets:
-            receipt = storage.import_set(
-                parsed.exercise_set, source_file=path.name, encoding=parsed.encoding
-            )
-            state = "unchanged" if receipt.unchanged else "imported"
-            print(
-                f"✓ {receipt.set_id} v{receipt.version}: {receipt.exercise_count} exercises {state}"
-            )
-    finally:
-        storage.close()
+    """Validate everything first; import only if all of it is valid."""
+    return course_commands.import_(args.paths, settings)
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a starter course to edit."""
+    from transtutor.content.scaffold import write_starter
+
+    for path in write_starter(args.dir):
+        print(f"✓ wrote {path}")
+    print(
+        f"next: transtutor check {args.dir}   then: transtutor try --course {args.dir}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -133,7 +96,9 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     from transtutor_bot.offline_reports import summary
 
-    return summary(settings, args.cohort or "", args.lang, args.atrisk, args.chart)
+    given = (("inactive", args.inactive), ("below", args.below), ("after", args.after))
+    overrides = " ".join(f"{name}={value}" for name, value in given if value is not None)
+    return summary(settings, args.cohort or "", args.lang, args.atrisk, args.chart, overrides)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -150,6 +115,18 @@ def _require_token(settings: Settings) -> None:
         )
 
 
+def _with_course(args: argparse.Namespace, settings: Settings) -> Settings:
+    """`--course DIR` stands for TRANSTUTOR_EXERCISES=DIR (its rubrics/ are found with it)."""
+    course: Path | None = getattr(args, "course", None)
+    if course is None:
+        return settings
+    if not course.is_dir():
+        raise SettingsError(
+            f"--course {course}: not a directory (transtutor init {course} writes a starter course)"
+        )
+    return settings.model_copy(update={"exercises": course})
+
+
 def _database_lock(settings: Settings) -> AbstractContextManager[object]:
     """The bot's hold on its database: one bot process per database file."""
     if str(settings.db) == ":memory:":
@@ -163,6 +140,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     from transtutor_bot.app import build_app, configure_logging, run_polling
 
+    settings = _with_course(args, settings)
     _require_token(settings)
     configure_logging(settings)
     with _database_lock(settings):
@@ -177,6 +155,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
     from transtutor_bot.app import build_app, configure_logging, run_webhook
 
+    settings = _with_course(args, settings)
     _require_token(settings)
     if not settings.webhook_url:
         raise SettingsError(
@@ -194,9 +173,11 @@ def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_try(args: argparse.Namespace, settings: Settings) -> int:
+    # Loading the bot's libraries and the course takes seconds: say so before they load.
+    print("transtutor try: loading the bot and the course ...", flush=True)
     from transtutor_bot.terminal import run_terminal
 
-    settings = settings.model_copy(update={"db": args.db})
+    settings = _with_course(args, settings.model_copy(update={"db": args.db}))
     run_terminal(settings, args.lang, args.name)
     return 0
 
@@ -205,30 +186,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transtutor",
         description="Telegram learning assistant for AI-assisted translation (zh<->en).",
+        epilog="Run `transtutor COMMAND --help` for what a command does and the settings it reads.",
     )
+    parser.add_argument("--version", action="version", version=f"transtutor {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="validate exercise-set files; write nothing")
-    check.add_argument("paths", nargs="+", help="files or directories")
+    init = command(commands, "init")
+    init.add_argument("dir", type=Path, help="a new or empty folder for the course")
+    init.set_defaults(handler=cmd_init)
+
+    check = command(commands, "check")
+    check.add_argument("paths", nargs="+", help="a course directory, set files or directories")
     check.set_defaults(handler=cmd_check)
 
-    imp = commands.add_parser("import", help="validate and import exercise-set files")
-    imp.add_argument("paths", nargs="+", help="files or directories")
+    imp = command(commands, "import")
+    imp.add_argument("paths", nargs="+", help="a course directory, set files or directories")
     imp.set_defaults(handler=cmd_import)
 
-    batch = commands.add_parser("score-batch", help="score a JSONL file of submissions")
+    batch = command(commands, "score-batch")
     batch.add_argument("--input", required=True, type=Path, help="JSONL input")
     batch.add_argument("--output", required=True, type=Path, help="JSONL output")
     batch.add_argument("--rubric", help="rubric id (default: by language pair)")
     batch.set_defaults(handler=cmd_score_batch)
 
-    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    course_help = "a course directory to run (instead of TRANSTUTOR_EXERCISES)"
+    run = command(commands, "run")
+    run.add_argument("--course", type=Path, metavar="DIR", help=course_help)
     run.set_defaults(handler=cmd_run)
 
-    webhook = commands.add_parser("webhook", help="run the Telegram bot as a webhook server")
+    webhook = command(commands, "webhook")
+    webhook.add_argument("--course", type=Path, metavar="DIR", help=course_help)
     webhook.set_defaults(handler=cmd_webhook)
 
-    try_ = commands.add_parser("try", help="chat with the bot in this terminal (no token needed)")
+    try_ = command(commands, "try")
+    try_.add_argument("--course", type=Path, metavar="DIR", help=course_help)
     try_.add_argument("--lang", choices=["en", "zh"], default="en", help="interface language")
     try_.add_argument("--name", default="Learner", help="your name in the chat")
     try_.add_argument(
@@ -239,16 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     try_.set_defaults(handler=cmd_try)
 
-    summary = commands.add_parser(
-        "summary", help="cohort summary (the /summary message) from the database"
-    )
+    summary = command(commands, "summary")
     summary.add_argument("--cohort", help="cohort name, join code or number (default: everyone)")
     summary.add_argument("--atrisk", action="store_true", help="also list learners at risk")
+    summary.add_argument("--inactive", type=int, metavar="DAYS", help="at risk after DAYS idle")
+    summary.add_argument("--below", metavar="PERCENT", help="at risk below this mean mastery")
+    summary.add_argument("--after", type=int, metavar="DAYS", help="...once joined DAYS ago")
     summary.add_argument("--chart", type=Path, help="also save the chart as this PNG file")
     summary.add_argument("--lang", choices=["en", "zh"], default="en", help="text language")
     summary.set_defaults(handler=cmd_summary)
 
-    export = commands.add_parser("export", help="one row per learner as CSV or XLSX")
+    export = command(commands, "export")
     export.add_argument("--cohort", help="cohort name, join code or number (default: everyone)")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument(
@@ -270,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setting = "--db" if args.command == "try" else "TRANSTUTOR_DB"
         print(f"configuration error: {setting}: {exc}", file=sys.stderr)
         return 2
-    except DatabaseInUse as exc:
+    except (DatabaseInUse, CourseRefused, ScaffoldRefused) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except CommandFailed as exc:

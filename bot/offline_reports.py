@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from transtutor import reports
+from transtutor.content.courses import COURSE_FILE
+from transtutor.content.importer import load_course
 from transtutor.content.library import load_catalog
+from transtutor.content.models import Course
 from transtutor.coordinator import Coordinator
 from transtutor.errors import CommandFailed
 from transtutor.reports import ReportRejected
 from transtutor.runtime import Runner
+from transtutor.storage import Storage
 from transtutor_bot import render_reports
 from transtutor_bot.config import Settings
 from transtutor_bot.errors import message_for
@@ -27,6 +31,24 @@ from transtutor_bot.render import plain
 T = TypeVar("T")
 
 
+def report_course(settings: Settings, runner: Runner) -> Course:
+    """The course the database holds: reports of another course's outcomes would be zeros.
+    A TRANSTUTOR_EXERCISES naming another course gets one line saying which one is used."""
+    stored = runner.db_sync(Storage.stored_course)
+    if stored is None:  # a database from before it recorded its course, or an empty one
+        return load_catalog(settings.exercises, settings.rubrics).course
+    course: Course = stored[0]
+    if "exercises" in settings.model_fields_set:
+        configured = load_course(settings.exercises / COURSE_FILE)
+        if configured.id != course.id:
+            print(
+                f"note: TRANSTUTOR_EXERCISES ({settings.exercises}) is course {configured.id!r}, "
+                f"but {settings.db} holds course {course.id!r}: reporting {course.id!r}",
+                file=sys.stderr,
+            )
+    return course
+
+
 def ask(settings: Settings, language: str, question: Callable[[Coordinator], Awaitable[T]]) -> T:
     """Run one report question; a refusal (unknown cohort ...) is shown in `language`."""
     if not Path(settings.db).is_file():
@@ -34,28 +56,46 @@ def ask(settings: Settings, language: str, question: Callable[[Coordinator], Awa
             f"no database at {settings.db}: set TRANSTUTOR_DB to the bot's database file"
         )
     runner = Runner(settings.db)
-    course = load_catalog(settings.exercises, settings.rubrics).course
+    try:
+        course = report_course(settings, runner)
+    except BaseException:
+        runner.close()
+        raise
     coordinator = Coordinator(runner, course, settings.risk_rules, settings.zone)
     try:
         return asyncio.run(question(coordinator))
     except ReportRejected as exc:
+        if exc.reason == "bad_rule":  # the chat's message names the chat's syntax
+            key, _, value = str(exc.params.get("rule", "")).partition("=")
+            raise CommandFailed(
+                f"--{key} {value}: use --inactive DAYS (1-999), --below PERCENT (1-100) "
+                f"or --after DAYS, e.g. --inactive 14 --below 60 --after 21"
+            ) from None
         raise CommandFailed(plain(message_for(exc, Translator(language)) or str(exc))) from None
     finally:
         runner.close()
 
 
 def summary(
-    settings: Settings, cohort: str, language: str, with_at_risk: bool, chart: Path | None
+    settings: Settings,
+    cohort: str,
+    language: str,
+    with_at_risk: bool,
+    chart: Path | None,
+    overrides: str = "",
 ) -> int:
-    """The /summary message (and optionally the /atrisk list and the chart)."""
+    """The /summary message (and optionally the /atrisk list and the chart). `overrides`:
+    at-risk rules for this list (`inactive=14 below=60`), as the chat's /atrisk takes them."""
     t = Translator(language)
     # One read of the database serves both the summary and the at-risk list.
-    snapshot, rules, risky = ask(settings, language, lambda c: c.at_risk(cohort))
+    request = f"{cohort} {overrides}".strip()
+    snapshot, rules, risky = ask(settings, language, lambda c: c.at_risk(request))
     found = reports.summary(snapshot, rules, risky)
     print(plain(render_reports.summary_text(t, found, settings.zone)))
     if with_at_risk:
         print()
-        print(plain(render_reports.at_risk_text(t, snapshot, rules, risky, settings.zone)))
+        text = render_reports.at_risk_text(t, snapshot, rules, risky, settings.zone, cli=True)
+        print(plain(text))
     if chart is not None:
         from transtutor_bot.charts import summary_chart
 

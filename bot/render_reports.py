@@ -127,11 +127,17 @@ def at_risk_line(t: Translator, entry: AtRisk, zone: ZoneInfo) -> str:
 
 
 def at_risk_text(
-    t: Translator, snapshot: Snapshot, rules: RiskRules, found: list[AtRisk], zone: ZoneInfo
+    t: Translator,
+    snapshot: Snapshot,
+    rules: RiskRules,
+    found: list[AtRisk],
+    zone: ZoneInfo,
+    cli: bool = False,
 ) -> str:
+    """`cli`: the hint on changing the rules names `transtutor summary`'s options."""
     cohort = snapshot.cohort.name if snapshot.cohort else None
     rule_line = t(
-        "report.rules",
+        "report.rules_cli" if cli else "report.rules",
         inactive=rules.inactive_days,
         below=percent(rules.below),
         after=rules.after_days,

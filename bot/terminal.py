@@ -7,8 +7,8 @@ buttons they are numbered: type the number to press one. Ctrl-D or /quit ends.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
+    SendDocument,
     SendMessage,
     SendPhoto,
     TelegramMethod,
@@ -39,7 +40,10 @@ class Terminal:
         self.app: App = build_app(settings, session=self.session)
         self.you = OfflineUser(1, name, language)
         self.buttons: list[tuple[str, str, int]] = []  # text, callback data, message id
-        self.photos = itertools.count(1)
+        self.files_dir: Path | None = None  # made on the first file the bot sends
+        self.db = settings.db
+        for note in self.app.library.notes:
+            self.write(f"note: {note}")
 
     def write(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -53,13 +57,34 @@ class Terminal:
             self.keyboard(method.reply_markup, getattr(method, "message_id", None))
         elif isinstance(method, EditMessageReplyMarkup):
             self.keyboard(method.reply_markup, method.message_id)
-        elif isinstance(method, SendPhoto):
-            path = Path(f"transtutor-chart-{next(self.photos)}.png")
-            data = getattr(method.photo, "data", b"")
-            path.write_bytes(data)
-            self.write(f"\n[picture saved to {path.resolve()}] {self.plain(method.caption or '')}")
+        elif isinstance(method, SendPhoto | SendDocument):
+            sent = method.photo if isinstance(method, SendPhoto) else method.document
+            name = getattr(sent, "filename", None) or (
+                "picture.png" if isinstance(method, SendPhoto) else "file"
+            )
+            path = self.save(name, getattr(sent, "data", b""))
+            kind = "picture" if isinstance(method, SendPhoto) else "file"
+            self.write(f"\n[{kind} saved to {path}] {self.plain(method.caption or '')}".rstrip())
         elif isinstance(method, AnswerCallbackQuery) and method.text:
             self.write(f"\n({self.plain(method.text)})")
+
+    def save(self, name: str, data: bytes) -> Path:
+        """Keep a file the bot sent: in transtutor-files/ beside the database (a temporary
+        folder for an in-memory one), never overwriting an earlier file of the same name."""
+        if self.files_dir is None:
+            if str(self.db) == ":memory:":
+                self.files_dir = Path(tempfile.mkdtemp(prefix="transtutor-files-"))
+            else:
+                self.files_dir = Path(self.db).resolve().parent / "transtutor-files"
+                self.files_dir.mkdir(exist_ok=True)
+        safe = Path(name).name or "file"
+        path = self.files_dir / safe
+        number = 1
+        while path.exists():
+            number += 1
+            path = self.files_dir / f"{Path(safe).stem}-{number}{Path(safe).suffix}"
+        path.write_bytes(data)
+        return path
 
     def keyboard(self, markup: Any, message_id: int | None) -> None:
         self.buttons = []

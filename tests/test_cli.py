@@ -42,7 +42,8 @@ def run(
 def test_check_passes_on_the_bundled_course() -> None:
     result = run("check", str(bundled_exercises()))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("✓") == 6
+    assert result.stdout.count("✓") == 7  # the course and its six sets
+    assert "course itic, outcomes LO1, LO2, LO3, LO4, LO5, LO6" in result.stdout
 
 
 def test_import_is_all_or_nothing(tmp_path: Path) -> None:

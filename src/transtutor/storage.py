@@ -222,6 +222,12 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    # A changed course.yaml (outcomes added, titles edited) is stored as the course's next
+    # version, so `import` can say what it did.
+    db.execute("ALTER TABLE courses ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -231,6 +237,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 
 # Where a person's own data lives, for /mydata and /forget: (table, rows that are theirs).
@@ -534,17 +541,26 @@ class Storage:
 
     # -- content -----------------------------------------------------------------------------
 
-    def save_course(self, course: Course) -> None:
+    def save_course(self, course: Course) -> int:
+        """Store the course; a changed one becomes its next version. Returns the version."""
         now = _iso(utcnow())
+        data = course.model_dump_json()
         with self.db.atomic():
+            row = self.db.execute(
+                "SELECT data, version FROM courses WHERE id = ?", [course.id]
+            ).fetchone()
+            if row is not None and row[0] == data:
+                return int(row[1])
+            version = 1 if row is None else int(row[1]) + 1
             self.db.table("courses").upsert(
                 {
                     "id": course.id,
                     "title": _json(course.title.model_dump()),
                     "mastery_threshold": course.mastery_threshold,
                     "min_attempts": course.min_attempts,
-                    "data": course.model_dump_json(),
+                    "data": data,
                     "updated_at": now,
+                    "version": version,
                 },
                 pk="id",
             )
@@ -558,6 +574,22 @@ class Storage:
                 }
                 for i, o in enumerate(course.outcomes)
             )
+        return version
+
+    def stored_course(self) -> tuple[Course, int] | None:
+        """The course this database holds and its version (the latest saved, should an old
+        database hold several)."""
+        row = self.db.execute(
+            "SELECT data, version FROM courses ORDER BY updated_at DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (Course.model_validate_json(row[0]), int(row[1]))
+
+    def outcome_evidence(self) -> dict[str, tuple[int, int]]:
+        """Per outcome with stored evidence: (learners, pieces of evidence)."""
+        rows = self.db.execute(
+            "SELECT outcome_id, COUNT(*), SUM(attempts) FROM mastery GROUP BY outcome_id"
+        ).fetchall()
+        return {str(o): (int(n), int(total or 0)) for o, n, total in rows}
 
     def import_set(
         self,

@@ -38,6 +38,7 @@ class Catalog:
     course: Course
     rubrics: dict[str, Rubric]
     review_rubrics: dict[str, ReviewRubric] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # e.g. bundled criteria that fall back to exercise outcomes
 
     def default_rubric(self, language_pair: str) -> str | None:
         rubric = default_rubric(self.rubrics, language_pair)
@@ -158,7 +159,15 @@ def parse_set(
     for where, exercise in validated:
         for outcome in exercise.outcomes:
             if outcome not in known:
-                problems.append(Problem(file, where, "outcomes", f"unknown outcome {outcome!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        "outcomes",
+                        f"unknown outcome {outcome!r}; "
+                        f"the course has {', '.join(catalog.course.outcome_ids)}",
+                    )
+                )
         if not exercise.outcomes and not set_outcomes:
             problems.append(
                 Problem(file, where, "outcomes", "no outcomes: name them here or for the whole set")
@@ -283,7 +292,8 @@ def _validate(doc: Any, model: type[Course] | type[Rubric] | type[ReviewRubric],
 
 
 def load_course(path: Path) -> Course:
-    course: Course = _validate(_document(path), Course, path.name)
+    """Validate a course.yaml; problems name the file by its path, so the right copy is fixed."""
+    course: Course = _validate(_document(path), Course, str(path))
     return course
 
 

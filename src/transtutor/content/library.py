@@ -6,13 +6,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from transtutor.content.courses import (
+    BUNDLED_ROOT,
+    COURSE_FILE,
+    adopt_course,
+    load_course_rubrics,
+    rubric_dirs,
+)
 from transtutor.content.importer import (
     SIDECAR_SUFFIX,
     Catalog,
     ParsedSet,
-    check_rubric_outcomes,
     load_course,
-    load_rubrics,
     parse_set,
     sidecar_meta,
 )
@@ -20,9 +25,6 @@ from transtutor.content.models import Course, ExerciseSet, ReviewRubric, Rubric
 from transtutor.content.readers import SET_FORMATS
 from transtutor.errors import ImportRejected, Problem
 from transtutor.storage import ImportReceipt, Storage
-
-COURSE_FILE = "course.yaml"
-BUNDLED_ROOT = Path(__file__).resolve().parents[3]
 
 
 def bundled_exercises() -> Path:
@@ -41,10 +43,11 @@ class Library:
     rubrics: dict[str, Rubric]
     review_rubrics: dict[str, ReviewRubric] = field(default_factory=dict)
     sets: dict[str, ExerciseSet] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # one line each, worth saying at start
 
     @property
     def catalog(self) -> Catalog:
-        return Catalog(self.course, self.rubrics, self.review_rubrics)
+        return Catalog(self.course, self.rubrics, self.review_rubrics, self.notes)
 
 
 def set_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -64,22 +67,31 @@ def parse_file(path: Path, catalog: Catalog) -> ParsedSet:
     return parse_set(path.read_bytes(), path.name, catalog, sidecar_meta(path))
 
 
-def load_catalog(exercises_dir: Path, rubrics_dir: Path) -> Catalog:
-    course_path = exercises_dir / COURSE_FILE
-    if not course_path.exists():
-        raise ImportRejected([Problem(str(exercises_dir), "", "", f"no {COURSE_FILE} here")])
-    course = load_course(course_path)
-    rubrics, reviews = load_rubrics(sorted(rubrics_dir.glob("*.y*ml")))
-    if not rubrics:
-        raise ImportRejected([Problem(str(rubrics_dir), "", "", "no rubric files here")])
-    check_rubric_outcomes([*rubrics.values(), *reviews.values()], course)
-    return Catalog(course, rubrics, reviews)
+def load_catalog(exercises_dir: Path, rubrics_dir: Path, course: Course | None = None) -> Catalog:
+    """The course in `exercises_dir` (or `course`, e.g. the one a database holds) with the
+    rubrics of `rubrics_dir` and of the course's own `rubrics/`, resolved for that course."""
+    if course is None:
+        course_path = exercises_dir / COURSE_FILE
+        if not course_path.exists():
+            raise ImportRejected(
+                [
+                    Problem(
+                        str(exercises_dir),
+                        "",
+                        "",
+                        f"no {COURSE_FILE} here (`transtutor init DIR` writes a starter course)",
+                    )
+                ]
+            )
+        course = load_course(course_path)
+    bound = load_course_rubrics(course, rubric_dirs(exercises_dir, rubrics_dir))
+    return Catalog(course, bound.rubrics, bound.reviews, tuple(bound.notes))
 
 
 def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
     """Load and validate everything; raise ImportRejected with every problem in every file."""
     catalog = load_catalog(exercises_dir, rubrics_dir)
-    library = Library(catalog.course, catalog.rubrics, catalog.review_rubrics)
+    library = Library(catalog.course, catalog.rubrics, catalog.review_rubrics, notes=catalog.notes)
     problems: list[Problem] = []
     for path in set_files([exercises_dir]):
         try:
@@ -96,10 +108,18 @@ def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
     return library
 
 
-def install(storage: Storage, library: Library) -> list[ImportReceipt]:
+def install(
+    storage: Storage,
+    library: Library,
+    *,
+    course_file: str = COURSE_FILE,
+    database: str = "the database",
+) -> list[ImportReceipt]:
     """Write the course and every set into storage at start. Content already stored in any
-    version is skipped: later uploads and retirements made in the chat are kept."""
-    storage.save_course(library.course)
+    version is skipped: later uploads and retirements made in the chat are kept. A database
+    holding another course (or evidence for an outcome the course dropped) raises
+    CourseRefused and nothing is written."""
+    adopt_course(storage, library.course, course_file=course_file, database=database)
     return [
         storage.import_set(s, source_file=s.id, only_if_new=True) for s in library.sets.values()
     ]

@@ -108,11 +108,37 @@ class Course(_Strict):
     mastery_threshold: Annotated[float, Field(gt=0, le=1)] = 0.8
     min_attempts: Annotated[int, Field(ge=1, le=50)] = 3
     outcomes: Annotated[list[Outcome], Field(min_length=1)]
+    # Rubric criterion id -> the outcomes it gives evidence for in this course (`numbers: T1`).
+    # Lets the bundled rubrics, written for the bundled course, serve any course.
+    criteria_outcomes: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("outcomes")
     @classmethod
     def _unique(cls, outcomes: list[Outcome]) -> list[Outcome]:
         return _unique_ids(outcomes, "outcome")
+
+    @field_validator("criteria_outcomes", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("criteria_outcomes")
+    @classmethod
+    def _known_outcomes(cls, mapping: dict[str, list[str]], info: Any) -> dict[str, list[str]]:
+        outcomes = info.data.get("outcomes") or []
+        known = [o.id for o in outcomes]
+        for criterion, targets in mapping.items():
+            if not targets:
+                raise ValueError(f"criterion {criterion!r} maps to no outcome")
+            for target in targets:
+                if known and target not in known:
+                    raise ValueError(
+                        f"criterion {criterion!r} maps to unknown outcome {target!r}; "
+                        f"the course has {', '.join(known)}"
+                    )
+        return mapping
 
     @property
     def outcome_ids(self) -> list[str]:

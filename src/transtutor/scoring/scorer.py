@@ -155,7 +155,7 @@ class Scorer:
             base, metrics, signatures = self._spot_base(attempt)
         else:
             base, metrics, signatures = self._translation_base(attempt)
-        criteria = [] if base is None else self._criteria(attempt, rubric)
+        criteria = [] if base is None else self._criteria(attempt, rubric, outcomes)
         score = 0.0 if base is None else base
         for result in criteria:
             score *= 1 - result.weight * (1 - result.value)
@@ -188,7 +188,9 @@ class Scorer:
         span = 0.0 if recall == 0 else recall * (0.5 + 0.5 * precision)
         return 100 * span, {"span": round(100 * span, 1)}, {}
 
-    def _criteria(self, attempt: Attempt, rubric: Rubric) -> list[CriterionResult]:
+    def _criteria(
+        self, attempt: Attempt, rubric: Rubric, outcomes: list[str]
+    ) -> list[CriterionResult]:
         results = []
         for criterion in rubric.criteria:
             if not applies(criterion.check, attempt.type):
@@ -209,7 +211,8 @@ class Scorer:
                     status=status,
                     value=round(finding.value, 3),
                     weight=criterion.weight,
-                    outcomes=list(criterion.outcomes),
+                    # A criterion naming no outcome evidences the exercise's own outcomes.
+                    outcomes=list(criterion.outcomes or outcomes),
                     items=finding.items,
                     feedback=feedback,
                 )

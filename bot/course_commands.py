@@ -1,0 +1,160 @@
+"""`transtutor check`, `import` and `init`: content from a course directory into a database.
+
+Which course a command validates against, in order: the `course.yaml` of a directory named on
+the command line (or beside a set file named); else the course the database already holds;
+else `TRANSTUTOR_EXERCISES`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from transtutor.content.courses import COURSE_FILE, adopt_course, course_change, course_dir_of
+from transtutor.content.importer import Catalog, ParsedSet
+from transtutor.content.library import load_catalog, parse_file, set_files
+from transtutor.content.models import Course
+from transtutor.errors import ImportRejected
+from transtutor.storage import Storage
+from transtutor_bot.config import Settings
+
+
+@dataclass(frozen=True)
+class Held:
+    """What an existing database holds that an import must respect."""
+
+    course: Course | None
+    evidence: dict[str, tuple[int, int]]
+
+
+def held_by(db: Path) -> Held:
+    """The database's course and evidence, without creating a file that is not there."""
+    if str(db) == ":memory:" or not db.is_file():
+        return Held(None, {})
+    storage = Storage.open_reader(db)
+    try:
+        stored = storage.stored_course()
+        return Held(stored[0] if stored else None, storage.outcome_evidence())
+    finally:
+        storage.close()
+
+
+def resolve_catalog(paths: list[Path], settings: Settings, held: Held) -> tuple[Catalog, str]:
+    """The catalog to validate against and the course file it came from (see module doc)."""
+    course_dir = course_dir_of(paths)
+    if course_dir is not None:
+        return load_catalog(course_dir, settings.rubrics), str(course_dir / COURSE_FILE)
+    if held.course is not None:
+        return (
+            load_catalog(settings.exercises, settings.rubrics, course=held.course),
+            f"the course in {settings.db}",
+        )
+    return (
+        load_catalog(settings.exercises, settings.rubrics),
+        str(settings.exercises / COURSE_FILE),
+    )
+
+
+def _print_problems(exc: ImportRejected) -> None:
+    for problem in exc.problems:
+        print(f"  ✗ {problem}", file=sys.stderr)
+
+
+def _notes(catalog: Catalog) -> None:
+    for note in catalog.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def check(raw_paths: list[str], settings: Settings) -> int:
+    """Validate a course directory or set files without writing anything."""
+    paths = [Path(p) for p in raw_paths]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        print(f"✗ {path}: no such file or directory", file=sys.stderr)
+    course_dir = course_dir_of(paths)
+    # A course directory brings its course: the database is not even opened then.
+    held = Held(None, {}) if course_dir is not None else held_by(settings.db)
+    catalog, course_file = resolve_catalog(paths, settings, held)
+    _notes(catalog)
+    if course_dir is not None:
+        course = catalog.course
+        print(
+            f"✓ {course_file}: course {course.id}, outcomes {', '.join(course.outcome_ids)}, "
+            f"{len(catalog.rubrics) + len(catalog.review_rubrics)} rubrics"
+        )
+    failed = 0
+    files = list(set_files(paths))
+    for path in files:
+        try:
+            parsed = parse_file(path, catalog)
+        except ImportRejected as exc:
+            failed += 1
+            print(
+                f"✗ {path}: {len(exc.problems)} problem(s), nothing would be imported",
+                file=sys.stderr,
+            )
+            _print_problems(exc)
+            continue
+        s = parsed.exercise_set
+        print(
+            f"✓ {path}: set {s.id} ({s.language_pair}), {len(s.exercises)} exercises, "
+            f"read as {parsed.encoding}"
+        )
+    if not files and not missing:
+        print("no exercise-set files found", file=sys.stderr)
+        return 1
+    return 1 if failed or missing else 0
+
+
+def import_(raw_paths: list[str], settings: Settings) -> int:
+    """Validate the course and every file first; write only if all of it may be imported.
+    A refused import creates no database file."""
+    paths = [Path(p) for p in raw_paths]
+    held = held_by(settings.db)
+    catalog, course_file = resolve_catalog(paths, settings, held)
+    parsed_sets: list[tuple[Path, ParsedSet]] = []
+    problems = 0
+    for path in set_files(paths):
+        try:
+            parsed_sets.append((path, parse_file(path, catalog)))
+        except ImportRejected as exc:
+            problems += 1
+            print(f"✗ {path}:", file=sys.stderr)
+            _print_problems(exc)
+    if problems:
+        print(f"{problems} file(s) have problems; nothing was imported.", file=sys.stderr)
+        return 1
+    if not parsed_sets:
+        print("no exercise-set files found", file=sys.stderr)
+        return 1
+    # Refuse another course before the database file is created or touched.
+    database = str(settings.db)
+    course_change(
+        held.course, catalog.course, held.evidence, course_file=course_file, database=database
+    )
+    _notes(catalog)
+    storage = Storage.open(settings.db)
+    try:
+        receipt = adopt_course(
+            storage, catalog.course, course_file=course_file, database=str(settings.db)
+        )
+        if held.course is None:
+            state = f"outcomes {', '.join(catalog.course.outcome_ids)}"
+        elif receipt.added:
+            state = f"outcomes added: {', '.join(receipt.added)}"
+        else:
+            state = "outcomes unchanged"
+        print(f"✓ course {receipt.course_id} v{receipt.version}: {state}")
+        for path, parsed in parsed_sets:
+            imported = storage.import_set(
+                parsed.exercise_set, source_file=path.name, encoding=parsed.encoding
+            )
+            word = "unchanged" if imported.unchanged else "imported"
+            print(
+                f"✓ {imported.set_id} v{imported.version}: "
+                f"{imported.exercise_count} exercises {word}"
+            )
+    finally:
+        storage.close()
+    return 0
