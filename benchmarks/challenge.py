@@ -140,6 +140,7 @@ def run(items: list[Item], scores: Scores) -> dict[tuple[str, str, str], list[di
     drops: dict[tuple[str, str, str], list[dict[str, float]]] = defaultdict(list)
     for item in items:
         clean = scores(item, item.answer)
+        drops[(item.set, "clean", "answer as is")].append({m: 100 - clean[m] for m in METRICS})
         for kind, (severity, en, zh) in KINDS.items():
             perturb = zh if item.target_lang == "zh" else en
             if perturb is None:
@@ -163,7 +164,7 @@ def report(drops: dict[tuple[str, str, str], list[dict[str, float]]]) -> bool:
         f"{m + ' lower/drop':>19}" for m in METRICS
     )
     print("\n" + header)
-    order = {"critical": 0, "major": 1, "minor": 2, "paraphrase": 3}
+    order = {"clean": -1, "critical": 0, "major": 1, "minor": 2, "paraphrase": 3}
     for key in sorted(drops, key=lambda k: (k[0], order[k[1]], k[2])):
         pairs = drops[key]
         cells = []
@@ -175,6 +176,13 @@ def report(drops: dict[tuple[str, str, str], list[dict[str, float]]]) -> bool:
           " major drop >=8; minor drop <=5; paraphrase drop <=5)")
     grouped: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     for (set_name, severity, _), pairs in drops.items():
+        if severity == "clean":
+            values = sorted(100 - p["transtutor"] for p in pairs)
+            print(
+                f"  {set_name:<14}clean answers: n={len(values)}, median score "
+                f"{statistics.median(values):.1f}, 10th percentile {values[len(values) // 10]:.1f}"
+            )
+            continue
         grouped[(set_name, severity)] += pairs
     for (set_name, severity), pairs in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
         lower, median = summary(pairs, "transtutor")

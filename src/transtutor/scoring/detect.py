@@ -39,7 +39,11 @@ SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 # MT the experts found error-free 0.69 (to the source) and 0.84 (to the reference) at the 10th.
 UNRELATED_BELOW = 0.4
 # A run of at least this many content words that nothing licenses is an addition.
-ADDITION_MIN_WORDS = 2
+ADDITION_MIN_WORDS = 3
+# A phrase of the answer at least this similar (embeddings) to a source word, or to the
+# reference's rendering of it, renders it: "take" for 接受 (0.60), "get together" for 团聚
+# (0.57), "across the country" for 全国 (0.68); unrelated words score 0.2-0.4.
+PARAPHRASE_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,51 @@ class Comparison:
         self.cand = lx.tokens(self.candidate, self.target_lang)
         self.refs = [lx.tokens(r, self.target_lang) for r in self.references]
         self.src = lx.tokens(self.source, self.source_lang)
+        self.ref_words = [t for ref in self.refs for t in ref]
+        options: set[str] = set()
+        for word in self.src:
+            options |= self.translations(word)
+        self.source_options = frozenset(options)
+        self.source_lemmas = frozenset(lemma for t in self.src for lemma in t.lemmas)
+        self._phrases: list[str] | None = None
+
+    def licensed(self, token: lx.Token) -> bool:
+        """Does a reference or the source (through the lexicon) say what this word says?"""
+        if self.has_meaning(token, self.ref_words):
+            return True
+        if self.zh_target:
+            return token.text in self.source_options or bool(
+                lx.zh_glosses(token.text) & self.source_lemmas
+            )
+        return bool(token.lemmas & self.source_options)
+
+    def free_phrases(self) -> list[str]:
+        """Phrases of one to three words of the answer around its content words that nothing
+        licenses: where a paraphrase of a source word would be."""
+        if self._phrases is None:
+            free = [
+                i
+                for i, t in enumerate(self.cand)
+                if not lx.is_function(t, self.target_lang) and not self.licensed(t)
+            ]
+            self._phrases = self.phrases_at(free)
+        return self._phrases
+
+    def phrases_at(self, positions: Iterable[int]) -> list[str]:
+        spans = {(i + a, i + b) for i in positions for a, b in ((0, 1), (0, 2), (-1, 1), (0, 3))}
+        return [
+            _span(self.cand, start, end, self.candidate)
+            for start, end in sorted(spans)
+            if 0 <= start < end <= len(self.cand)
+        ]
+
+    def paraphrased(self, near: tuple[int, int], *meanings: str) -> bool:
+        """Does a phrase of the answer that nothing else licenses, or one where the reference
+        has the word (`near`, from the alignment), say one of these meanings (a source word,
+        the reference's rendering of it)?"""
+        start, end = near
+        phrases = self.free_phrases() + self.phrases_at(range(start - 2, end + 2))
+        return any(meaning.best_match(m, phrases) >= PARAPHRASE_AT for m in meanings if m)
 
     @property
     def zh_target(self) -> bool:
@@ -225,7 +274,7 @@ def antonym(c: Comparison) -> list[DetectedError]:
     found = []
     all_ref = [t for ref in c.refs for t in ref]
     for token in c.cand:
-        if not lx.is_content(token, c.target_lang):
+        if lx.is_negation(token, c.target_lang):
             continue
         opposite = lx.antonyms(token, c.target_lang)
         if not opposite or c.has_meaning(token, all_ref):
@@ -242,7 +291,9 @@ def antonym(c: Comparison) -> list[DetectedError]:
         )
         if expected is None and source_word is None:
             continue
-        if expected is not None and c.has_meaning(expected, c.cand):
+        # The reference's word said elsewhere in the answer (not a near-synonym: "minimal"
+        # must not excuse "large" for "small").
+        if expected is not None and any(expected.lemmas & t.lemmas for t in c.cand):
             continue
         found.append(
             DetectedError(
@@ -278,13 +329,22 @@ def entities(c: Comparison) -> list[DetectedError]:
         return _zh_entities(c)
     best = c.closest_reference()
     ref, ref_text = c.refs[best], c.references[best]
-    cand_folded = {t.text.casefold() for t in c.cand}
+    cand_folded = {part for t in c.cand for part in t.text.casefold().split("-")}
+    cand_folded |= {t.text.casefold() for t in c.cand}
     licensed = {t.text.casefold() for r in c.refs for t in r} | {t.text.casefold() for t in c.src}
-    new_names = [t for t in _names(c.cand, c.candidate) if t.text.casefold() not in licensed]
+    new_names = [
+        t
+        for t in _names(c.cand, c.candidate)
+        if t.text.casefold() not in licensed
+        and not set(t.text.casefold().split("-")) & licensed
+    ]
     found = []
+    source_folded = c.source.casefold()
     for name in _names(ref, ref_text):
         if name.text.casefold() in cand_folded:
             continue
+        if name.text.casefold() not in source_folded and not name.lemmas & c.source_options:
+            continue  # a name the source does not have (in Latin script or in the lexicon)
         if any(name.text.casefold() in {t.text.casefold() for t in r} for r in c.refs) and any(
             name.text.casefold() not in {t.text.casefold() for t in r} for r in c.refs
         ):
@@ -359,8 +419,14 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
         if expected in taken or any(expected in t for t in taken if t):
             continue
         start, end = counterpart(c.refs[i], c.cand, j)
+        if c.paraphrased((start, end), word.text, expected):
+            continue
         instead = [t for t in c.cand[start:end] if lx.is_content(t, c.target_lang)]
         severity: Severity = "major" if _major_word(word, c.source_lang) else "minor"
+        if instead and not any(c.has_meaning(t, c.ref_words) for t in instead):
+            # Something else stands where the reference has the word: as often a paraphrase
+            # the lexicon does not know as a real mistranslation, so it costs little.
+            severity = "minor"
         if instead and not any(
             c.has_meaning(t, [r for ref in c.refs for r in ref]) for t in instead
         ):
@@ -396,20 +462,6 @@ def _major_word(word: lx.Token, lang: str) -> bool:
 def additions(c: Comparison) -> list[DetectedError]:
     """Runs of content words that neither the source (through the lexicon) nor any
     reference licenses."""
-    ref_words = [t for ref in c.refs for t in ref]
-    source_options: set[str] = set()
-    for word in c.src:
-        source_options |= c.translations(word)
-    frozen_options = frozenset(source_options)
-    source_lemmas = {lemma for t in c.src for lemma in t.lemmas}
-
-    def licensed(token: lx.Token) -> bool:
-        if c.has_meaning(token, ref_words):
-            return True
-        if c.zh_target:
-            return token.text in frozen_options or bool(lx.zh_glosses(token.text) & source_lemmas)
-        return bool(token.lemmas & frozen_options)
-
     runs: list[list[int]] = []
     current: list[int] = []
     for i, token in enumerate(c.cand):
@@ -418,11 +470,12 @@ def additions(c: Comparison) -> list[DetectedError]:
             continue
         if not lx.is_content(token, c.target_lang):
             continue
-        if licensed(token):
+        if c.licensed(token):
             current = _close(current, runs)
         else:
             current.append(i)
     _close(current, runs)
+    runs = [run for run in runs if not _said_elsewhere(c, run)]
     return [
         DetectedError(
             "addition",
@@ -432,6 +485,15 @@ def additions(c: Comparison) -> list[DetectedError]:
         )
         for run in runs
     ]
+
+
+def _said_elsewhere(c: Comparison, run: list[int]) -> bool:
+    """Is a run of unlicensed words a paraphrase of a source word or of a reference phrase?"""
+    text = _span(c.cand, run[0], run[-1] + 1, c.candidate)
+    options = [t.text for t in c.src if lx.is_content(t, c.source_lang)]
+    for ref, ref_text in zip(c.refs, c.references, strict=True):
+        options += [_span(ref, i, i + n, ref_text) for i in range(len(ref)) for n in (1, 2, 3)]
+    return meaning.best_match(text, [o for o in options if o]) >= PARAPHRASE_AT
 
 
 def _close(current: list[int], runs: list[list[int]]) -> list[int]:

@@ -483,6 +483,7 @@ class Token:
 
 
 _LOCK = threading.Lock()
+_COMPARATIVES = {"more": "over", "less": "under", "fewer": "under"}
 
 
 @cache
@@ -520,7 +521,13 @@ def tokens(text: str, lang: str) -> tuple[Token, ...]:
             if word.strip() and (HAN_TEXT.search(word) or WORD.fullmatch(word)):
                 found.append(Token(word, start, end, frozenset({word.casefold()})))
         return tuple(found)
-    return tuple(Token(m[0], m.start(), m.end(), en_lemmas(m[0])) for m in WORD.finditer(text))
+    words = [Token(m[0], m.start(), m.end(), en_lemmas(m[0])) for m in WORD.finditer(text)]
+    for i, (word, after) in enumerate(zip(words, words[1:], strict=False)):
+        # "more than 150" is "over 150", "less than" is "under": so that they are antonyms.
+        if after.text.casefold() == "than" and word.text.casefold() in _COMPARATIVES:
+            extra = _COMPARATIVES[word.text.casefold()]
+            words[i] = Token(word.text, word.start, word.end, word.lemmas | {extra})
+    return tuple(words)
 
 
 def is_content(token: Token, lang: str) -> bool:
@@ -536,6 +543,46 @@ def is_content(token: Token, lang: str) -> bool:
         and folded not in EN_NEGATIONS
         and not folded.endswith("n't")
     )
+
+
+# Stop words that still carry meaning a paraphrase may use ("take" payments for "accept").
+_LIGHT = frozenset(
+    [
+        "take",
+        "took",
+        "make",
+        "made",
+        "get",
+        "got",
+        "way",
+        "thing",
+        "things",
+        "several",
+        "many",
+        "much",
+        "few",
+        "more",
+        "most",
+        "less",
+        "over",
+        "under",
+        "above",
+        "below",
+        "before",
+        "after",
+        "since",
+        "until",
+        "without",
+    ]
+)
+
+
+def is_function(token: Token, lang: str) -> bool:
+    """A word with no meaning of its own (articles, pronouns, auxiliaries, particles)."""
+    if lang == "zh":
+        return token.text in ZH_STOPWORDS
+    folded = token.text.casefold()
+    return folded in EN_STOPWORDS and folded not in _LIGHT
 
 
 def is_negation(token: Token, lang: str) -> bool:

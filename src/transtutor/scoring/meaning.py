@@ -35,6 +35,36 @@ def embedding(text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
     return np.asarray(vector, dtype=np.float32)
 
 
+def embeddings(texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """Embeddings of several texts as rows; those not seen before are encoded in one batch."""
+    missing = [t for t in dict.fromkeys(texts) if not _cached(t)]
+    if missing:
+        model = _model()
+        with _LOCK:
+            vectors = np.asarray(model.encode([t.strip() or " " for t in missing]), np.float32)
+        for text, vector in zip(missing, vectors.reshape(len(missing), -1), strict=True):
+            _store[text] = vector
+    return np.stack([_store[t] if t in _store else embedding(t) for t in texts])
+
+
+_store: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
+_STORE_MAX = 65536
+
+
+def _cached(text: str) -> bool:
+    if len(_store) > _STORE_MAX:
+        _store.clear()  # a bounded cache of short phrases: simple, and cheap to rebuild
+    return text in _store
+
+
+def best_match(phrase: str, options: list[str]) -> float:
+    """The highest similarity between a phrase and any of the options (0 without options)."""
+    if not options:
+        return 0.0
+    rows = embeddings([phrase, *options])
+    return float(np.max(rows[1:] @ rows[0]))
+
+
 def similarity(a: str, b: str) -> float:
     """Cosine similarity of two texts' meanings, -1..1 (same meaning is about 0.85 and up)."""
     return float(embedding(a) @ embedding(b))
