@@ -27,14 +27,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from perturb import KINDS
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from machine import DEV_DATA, describe
-from perturb import KINDS
 from transtutor.content.library import bundled_exercises, bundled_rubrics, load_library
 from transtutor.content.models import ExerciseType
 from transtutor.scoring.checks import Attempt
 from transtutor.scoring.scorer import Scorer
+
+from machine import DEV_DATA, describe
 
 TARGETS = {"critical": (0.97, 20.0), "major": (None, 8.0), "minor": (None, -5.0)}
 PARAPHRASE_MAX_LOSS = 5.0
@@ -86,12 +87,28 @@ def dev_items(path: Path, limit: int) -> list[Item]:
             continue
         seen.add(key)
         items.append(
-            Item("dev zh->en", row["id"], row["source"], row["candidate"], row["references"],
-                 "zh", "en", [])
+            Item(
+                "dev zh->en",
+                row["id"],
+                row["source"],
+                row["candidate"],
+                row["references"],
+                "zh",
+                "en",
+                [],
+            )
         )
         items.append(
-            Item("dev en->zh", row["id"], row["references"][0], row["source"], [row["source"]],
-                 "en", "zh", [])
+            Item(
+                "dev en->zh",
+                row["id"],
+                row["references"][0],
+                row["source"],
+                [row["source"]],
+                "en",
+                "zh",
+                [],
+            )
         )
     return items[: 2 * limit]
 
@@ -172,8 +189,10 @@ def report(drops: dict[tuple[str, str, str], list[dict[str, float]]]) -> bool:
             lower, median = summary(pairs, metric)
             cells.append(f"{lower:>10.0%} {median:>8.1f}")
         print(f"{key[0]:<14}{key[1]:<11}{key[2]:<22}{len(pairs):>4}  " + "  ".join(cells))
-    print("\nper set and severity (transtutor; targets: critical >=97% lower, median drop >=20;"
-          " major drop >=8; minor drop <=5; paraphrase drop <=5)")
+    print(
+        "\nper set and severity (transtutor; targets: critical >=97% lower, median drop >=20;"
+        " major drop >=8; minor drop <=5; paraphrase drop <=5)"
+    )
     grouped: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     for (set_name, severity, _), pairs in drops.items():
         if severity == "clean":
@@ -184,7 +203,8 @@ def report(drops: dict[tuple[str, str, str], list[dict[str, float]]]) -> bool:
             )
             continue
         grouped[(set_name, severity)] += pairs
-    for (set_name, severity), pairs in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+    ordered = sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))
+    for (set_name, severity), pairs in ordered:
         lower, median = summary(pairs, "transtutor")
         if severity == "critical":
             met = lower >= 0.97 and median >= 20

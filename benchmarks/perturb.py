@@ -53,7 +53,9 @@ EN_SYNONYMS = {
     "often": "frequently",
     "enough": "sufficient",
 }
-ZH_NEG_INSERT = re.compile(r"(?<![不没未])(是|会|能|可以|应该|需要|将|提供|发现|支持|影响|使用|改变)")
+ZH_NEG_INSERT = re.compile(
+    r"(?<![不没未])(是|会|能|可以|应该|需要|将|提供|发现|支持|影响|使用|改变)"
+)
 ZH_NEG = re.compile(r"没有|不|没|未")
 ZH_NAMES = ["中国", "美国", "日本", "德国", "深圳", "北京", "上海", "欧洲", "广州", "非洲"]
 ZH_CLAUSES = [
@@ -208,7 +210,9 @@ def full_stop_dropped(text: str, rng: random.Random) -> str | None:
 
 
 def en_time_moved(text: str, rng: random.Random) -> str | None:
-    m = re.search(r",? (last year|this year|next year|in \d{4}|by \d{4}|today|now)(?=[.!?]?$)", text)
+    m = re.search(
+        r",? (last year|this year|next year|in \d{4}|by \d{4}|today|now)(?=[.!?]?$)", text
+    )
     if m is None:
         return None
     phrase = m[1]

@@ -335,8 +335,7 @@ def entities(c: Comparison) -> list[DetectedError]:
     new_names = [
         t
         for t in _names(c.cand, c.candidate)
-        if t.text.casefold() not in licensed
-        and not set(t.text.casefold().split("-")) & licensed
+        if t.text.casefold() not in licensed and not set(t.text.casefold().split("-")) & licensed
     ]
     found = []
     source_folded = c.source.casefold()

@@ -16,6 +16,7 @@ marks as critical are few and well known, and no PyPI package ships WordNet's da
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import defaultdict
@@ -522,7 +523,7 @@ def tokens(text: str, lang: str) -> tuple[Token, ...]:
                 found.append(Token(word, start, end, frozenset({word.casefold()})))
         return tuple(found)
     words = [Token(m[0], m.start(), m.end(), en_lemmas(m[0])) for m in WORD.finditer(text)]
-    for i, (word, after) in enumerate(zip(words, words[1:], strict=False)):
+    for i, (word, after) in enumerate(itertools.pairwise(words)):
         # "more than 150" is "over 150", "less than" is "under": so that they are antonyms.
         if after.text.casefold() == "than" and word.text.casefold() in _COMPARATIVES:
             extra = _COMPARATIVES[word.text.casefold()]
