@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from transtutor.content.models import CheckKind, ErrorAnnotation, ExerciseType
+from transtutor.scoring import detect as dt
 from transtutor.scoring import text as tx
 from transtutor.scoring.metrics import MetricSuite, suite_for
 
@@ -249,8 +250,42 @@ def mt_unchanged(attempt: Attempt, params: dict[str, Any]) -> Finding:
             return NOT_APPLICABLE
         left = [span for span in wrong if contains(attempt.candidate_folded, span)]
         return Finding(1 - len(left) / len(wrong), left)
-    same = _squash(attempt.candidate) == _squash(attempt.mt)
-    return Finding(0.0, [attempt.mt[:60]]) if same else Finding(1.0)
+    # No declared errors: find them, with the same detector, in the MT against the references.
+    # An adequate MT accepted unchanged is good post-editing, not a missed error.
+    found = mt_errors(attempt)
+    if not found:
+        return Finding(1.0)
+    if _squash(attempt.candidate) == _squash(attempt.mt):
+        return Finding(0.0, [e.found or e.expected for e in found])
+    left = [e.found for e in found if e.found and contains(attempt.candidate_folded, e.found)]
+    return Finding(1 - len(left) / len(found), left)
+
+
+def mt_errors(attempt: Attempt) -> list[dt.DetectedError]:
+    """Major and critical errors of the exercise's MT (none when it is adequate)."""
+    if not attempt.mt:
+        return []
+    return [
+        e
+        for e in _mt_errors(
+            attempt.source,
+            attempt.mt,
+            tuple(attempt.references),
+            attempt.source_lang,
+            attempt.target_lang,
+        )
+        if e.severity != "minor"
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _mt_errors(
+    source: str, mt: str, references: tuple[str, ...], source_lang: str, target_lang: str
+) -> tuple[dt.DetectedError, ...]:
+    # The same for every learner of an exercise.
+    found = dt.detect(source, mt, list(references), source_lang, target_lang)
+    found += dt.numbers(mt, list(references), source)
+    return tuple(found)
 
 
 def _squash(text: str) -> str:
@@ -262,7 +297,11 @@ def post_edit_effort(attempt: Attempt, params: dict[str, Any]) -> Finding:
     if attempt.type is not ExerciseType.post_edit or not attempt.mt:
         return NOT_APPLICABLE
     hter = attempt.suite.ter(attempt.candidate, [attempt.mt])
-    needed = needed_ter(attempt.target_lang, attempt.mt, tuple(attempt.references))
+    # An MT with no errors to fix needs no edits: rewriting it heavily is over-editing.
+    adequate = not attempt.errors and not mt_errors(attempt)
+    needed = (
+        0.0 if adequate else needed_ter(attempt.target_lang, attempt.mt, tuple(attempt.references))
+    )
     slack = float(params.get("max_extra", 40))
     excess = hter - needed - slack
     details = {"hter": f"{hter:.0f}", "needed": f"{needed:.0f}"}

@@ -241,16 +241,27 @@ def counterpart(ref: tuple[lx.Token, ...], cand: tuple[lx.Token, ...], at: int) 
 
 
 def polarity(c: Comparison) -> list[DetectedError]:
-    """A negation added or dropped: the answer's negations differ in parity from every
-    reference's, and the source agrees with the references."""
+    """A negation added or dropped: the answer's negations differ in parity from the closest
+    reference's, and from the source's or from every reference's (a reference may word the
+    same meaning with a negation: "works offline" / 无需联网也可使用)."""
     mine = _negations(c.cand, c.target_lang)
     theirs = [_negations(ref, c.target_lang) for ref in c.refs]
-    if not theirs or any(len(n) % 2 == len(mine) % 2 for n in theirs):
+    if not theirs:
         return []
     source_neg = _negations(c.src, c.source_lang)
-    if len(source_neg) % 2 == len(mine) % 2 and len(source_neg) != len(theirs[0]):
-        return []
+    parity = len(mine) % 2
+    source_parity = len(source_neg) % 2
+    references = {len(n) % 2 for n in theirs}
+    if len(references) == 1:
+        # The references agree: the answer must too, unless it agrees with a source that
+        # has negations of its own (counts differ across languages: 未能 / "failed to").
+        if parity in references or (source_neg and parity == source_parity):
+            return []
+    elif parity == source_parity:
+        return []  # the references disagree: the source decides
     best = c.closest_reference()
+    if len(theirs[best]) % 2 == parity:
+        best = next(i for i, n in enumerate(theirs) if len(n) % 2 != parity)
     ref, ref_neg = c.refs[best], theirs[best]
     src_word = c.src[source_neg[0]].text if source_neg else ""
     if len(mine) > len(ref_neg):
@@ -279,7 +290,7 @@ def antonym(c: Comparison) -> list[DetectedError]:
         opposite = lx.antonyms(token, c.target_lang)
         if not opposite or c.has_meaning(token, all_ref):
             continue
-        expected = next((r for r in all_ref if r.lemmas & opposite), None)
+        expected = next((r for r in all_ref if _opposite(c, r, opposite)), None)
         source_word = next(
             (
                 s
@@ -289,7 +300,8 @@ def antonym(c: Comparison) -> list[DetectedError]:
             ),
             None,
         )
-        if expected is None and source_word is None:
+        if expected is None and (source_word is None or len(token.text) == 1):
+            # One-character Chinese words (前, 后) need a reference that says the opposite.
             continue
         # The reference's word said elsewhere in the answer (not a near-synonym: "minimal"
         # must not excuse "large" for "small").
@@ -306,6 +318,21 @@ def antonym(c: Comparison) -> list[DetectedError]:
             )
         )
     return found
+
+
+def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bool:
+    """Does this reference word say one of the opposites (itself or a near-synonym of one:
+    降低 for 减少, the antonym of 增加)?"""
+    if ref_word.lemmas & opposite:
+        return True
+    if not c.zh_target or len(ref_word.text) < 2:
+        return False
+    listed = opposite & frozenset(lx.ZH_ANTONYM_TABLE)
+    return any(
+        lx.same_meaning(lx.Token(o, 0, len(o), frozenset({o})), ref_word, "zh")
+        for o in listed
+        if len(o) >= 2
+    )
 
 
 def _names(words: tuple[lx.Token, ...], text: str) -> list[lx.Token]:

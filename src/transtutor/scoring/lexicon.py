@@ -438,7 +438,8 @@ EN_ANTONYMS = (
     "import:exporter online:offline join:leave hire:fire employ:dismiss appreciate:depreciate "
     "inflation:deflation asset:liability credit:debit creditor:debtor north:south east:west "
     "top:bottom male:female sufficient:insufficient adequate:inadequate visible:invisible "
-    "likely:unlikely possible:impossible able:unable necessary:unnecessary"
+    "likely:unlikely possible:impossible able:unable necessary:unnecessary last:next "
+    "yesterday:tomorrow long-term:short-term"
 )
 ZH_ANTONYMS = (
     "上升:下降 上涨:下跌 增加:减少 增长:下降 增长:减少 提高:降低 提升:降低 升高:降低 增强:减弱 "
@@ -450,7 +451,9 @@ ZH_ANTONYMS = (
     "加速:减速 借出:借入 发送:接收 到达:离开 确认:否认 总是:从不 全部:没有 多数:少数 城市:农村 "
     "清洁:污染 过去:未来 最高:最低 最大:最小 最多:最少 顺差:逆差 盈余:赤字 资产:负债 升值:贬值 "
     "通胀:通缩 北:南 东:西 男:女 充足:不足 足够:不足 可能:不可能 必要:不必要 改善:恶化 "
-    "涨:跌 升:降 增:减 加:减 严重:轻微 重大:轻微 更多:更少 超过:低于 高于:低于 以上:以下"
+    "涨:跌 升:降 增:减 加:减 严重:轻微 重大:轻微 更多:更少 超过:低于 高于:低于 以上:以下 "
+    "长期:短期 上周:下周 上个月:下个月 去年:明年 昨天:明天 以前:以后 过去:将来 之前:以后 "
+    "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能"
 )
 _EN_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 _ZH_NEG_PREFIXES = ("不", "非", "无", "未")
@@ -593,6 +596,7 @@ def is_negation(token: Token, lang: str) -> bool:
     return folded in EN_NEGATIONS or folded.endswith("n't")
 
 
+@lru_cache(maxsize=65536)
 def antonyms(token: Token, lang: str) -> frozenset[str]:
     """Words (English lemmas or Chinese words) meaning the opposite of this one."""
     table = ZH_ANTONYM_TABLE if lang == "zh" else EN_ANTONYM_TABLE
@@ -638,6 +642,8 @@ def _gloss_lemmas(definition: str) -> tuple[frozenset[str], bool]:
     """The content lemmas of one definition, and whether it is short enough (one content
     word, or a name) to index the Chinese word under them."""
     definition = _PARENS.sub(" ", definition).strip()
+    if definition.lower().startswith(("opposite", "antonym")):
+        return frozenset(), False  # "old / opposite: new" must not make 旧 mean new
     if not definition or _SKIP_GLOSS.match(definition):
         return frozenset(), False
     words = [w for w in WORD.findall(definition) if not w[0].isdigit()]
@@ -722,6 +728,7 @@ def en_chinese(lemmas: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=262144)
 def same_meaning(a: Token, b: Token, lang: str) -> bool:
     """Same lemma, or near-synonyms through the lexicon (a common translation); never two
     words listed as antonyms."""
@@ -729,11 +736,20 @@ def same_meaning(a: Token, b: Token, lang: str) -> bool:
         return True
     if b.lemmas & antonyms(a, lang):
         return False
+    if lang == "zh" and _antonym_parts(a.text, b.text):
+        return False  # 全新 is not 旧
     if lang == "zh":
         ga, gb = zh_glosses(a.text), zh_glosses(b.text)
         return bool(ga and gb and _strong_overlap(ga, gb))
     za, zb = en_chinese(a.lemmas), en_chinese(b.lemmas)
     return bool(za & zb)
+
+
+def _antonym_parts(a: str, b: str) -> frozenset[str]:
+    """Antonyms of one word found inside the other (新 in 全新 against 旧)."""
+    found = {o for o in ZH_ANTONYM_TABLE.get(a, frozenset()) if o in b}
+    found |= {o for o in ZH_ANTONYM_TABLE.get(b, frozenset()) if o in a}
+    return frozenset(found)
 
 
 def _strong_overlap(a: frozenset[str], b: frozenset[str]) -> bool:

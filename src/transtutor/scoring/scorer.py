@@ -56,9 +56,9 @@ CALIBRATION: tuple[tuple[float, float], ...] = (
 MEANING_CALIBRATION: tuple[tuple[float, float], ...] = (
     (0, 0),
     (30, 0),
-    (60, 45),
-    (80, 80),
-    (90, 92),
+    (60, 50),
+    (75, 80),
+    (85, 92),
     (100, 100),
 )
 # English targets: share of the surface metric in Q (the rest is meaning); the blend that
