@@ -122,9 +122,15 @@ def _inflect(word: str, lemma: str, other: str) -> str | None:
     return other if word.lower() == lemma else None
 
 
+_QUANTIFIERS = {"over", "under", "more", "less", "fewer", "above", "below"}
+
+
 def en_antonym(text: str, rng: random.Random) -> str | None:
     options = []
     for m in lx.WORD.finditer(text):
+        after = text[m.end() :].lstrip()
+        if m[0].lower() in _QUANTIFIERS and not (after[:1].isdigit() or after.startswith("than")):
+            continue  # "over three weeks" is "during", "more efficient" has no clean opposite
         for lemma in lx.en_lemmas(m[0]):
             for other in sorted(lx.EN_ANTONYM_TABLE.get(lemma, ())):
                 if " " in other:

@@ -365,6 +365,31 @@ def overlap_f1(a: tuple[int, int], b: tuple[int, int]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+# Units an annotator marks: words in Latin script, characters in Chinese.
+_UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[A-Za-z0-9][A-Za-z0-9'’\-.,%]*")
+# Each word marked beyond the error divides the credit by (1 + EXTRA_WORD_COST x extra):
+# two extra words keep 83%, ten keep 50% (a whole sentence marked is not a located error).
+EXTRA_WORD_COST = 0.1
+
+
+def overlap_credit(mt: str, error: tuple[int, int], mark: tuple[int, int]) -> float:
+    """How an MQM annotator would judge a mark against an annotated error: the share of the
+    error's words it covers, reduced gently for each word marked around it ("Either party
+    may" for «may» keeps 83%)."""
+    units = [(m.start(), m.end()) for m in _UNIT.finditer(mt)]
+
+    def inside(span: tuple[int, int]) -> set[int]:
+        return {i for i, (s, e) in enumerate(units) if s < span[1] and e > span[0]}
+
+    gold, marked = inside(error), inside(mark)
+    if not gold:
+        return overlap_f1(error, mark)
+    covered = len(gold & marked) / len(gold)
+    if not covered:
+        return 0.0
+    return covered / (1 + EXTRA_WORD_COST * len(marked - gold))
+
+
 def match_marks(
     mt: str, errors: list[ErrorAnnotation], marks: list[ErrorMark]
 ) -> list[tuple[ErrorAnnotation, ErrorMark | None, float]]:
@@ -375,7 +400,9 @@ def match_marks(
     for error in errors:
         start = mt.find(error.span)
         gold = (start, start + len(error.span))
-        scored = [(overlap_f1(gold, span), i) for i in free if (span := located[i][1]) is not None]
+        scored = [
+            (overlap_credit(mt, gold, span), i) for i in free if (span := located[i][1]) is not None
+        ]
         best = max(scored, default=(0.0, -1))
         if best[0] > 0:
             free.remove(best[1])

@@ -193,6 +193,9 @@ EN_STOPWORDS = frozenset(
         "m",
         "o",
         "one",
+        "up",
+        "out",
+        "off",
         "ones",
         "'s",
         "’s",
@@ -439,7 +442,8 @@ EN_ANTONYMS = (
     "inflation:deflation asset:liability credit:debit creditor:debtor north:south east:west "
     "top:bottom male:female sufficient:insufficient adequate:inadequate visible:invisible "
     "likely:unlikely possible:impossible able:unable necessary:unnecessary last:next "
-    "yesterday:tomorrow long-term:short-term"
+    "yesterday:tomorrow long-term:short-term keep:stop continue:stop continue:halt "
+    "continue:end"
 )
 ZH_ANTONYMS = (
     "上升:下降 上涨:下跌 增加:减少 增长:下降 增长:减少 提高:降低 提升:降低 升高:降低 增强:减弱 "
@@ -453,7 +457,7 @@ ZH_ANTONYMS = (
     "通胀:通缩 北:南 东:西 男:女 充足:不足 足够:不足 可能:不可能 必要:不必要 改善:恶化 "
     "涨:跌 升:降 增:减 加:减 严重:轻微 重大:轻微 更多:更少 超过:低于 高于:低于 以上:以下 "
     "长期:短期 上周:下周 上个月:下个月 去年:明年 昨天:明天 以前:以后 过去:将来 之前:以后 "
-    "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能"
+    "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能 继续:停止 继续:终止 继续:中止"
 )
 _EN_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 _ZH_NEG_PREFIXES = ("不", "非", "无", "未")
@@ -589,9 +593,46 @@ def is_function(token: Token, lang: str) -> bool:
     return folded in EN_STOPWORDS and folded not in _LIGHT
 
 
+# Words that start with a negation character and mean no negation.
+_ZH_NOT_NEGATIONS = frozenset(
+    [
+        "不断",
+        "不过",
+        "不仅",
+        "不同",
+        "不少",
+        "不但",
+        "不久",
+        "不论",
+        "不管",
+        "不错",
+        "不得不",
+        "不禁",
+        "不如",
+        "不然",
+        "不只",
+        "不光",
+        "不止",
+        "不外乎",
+        "不妨",
+        "未来",
+        "没准",
+        "不一",
+        "不一样",
+        "不同于",
+        "不可或缺",
+        "不可思议",
+    ]
+)
+
+
 def is_negation(token: Token, lang: str) -> bool:
     if lang == "zh":
-        return token.text in ZH_NEGATIONS
+        return token.text in ZH_NEGATIONS or (
+            len(token.text) > 1
+            and token.text[0] in "不没未"
+            and token.text not in _ZH_NOT_NEGATIONS
+        )
     folded = token.text.casefold().replace("’", "'")
     return folded in EN_NEGATIONS or folded.endswith("n't")
 

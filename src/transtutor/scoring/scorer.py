@@ -375,10 +375,10 @@ def _evidence(
     rubric: Rubric,
 ) -> dict[str, float]:
     """Per outcome 0..1: the overall score for the exercise's outcomes; for the outcomes the
-    rubric ties to accuracy, terminology and fluency checks, the share kept after that
-    branch's errors (K / (K + their MQM weights)); for the other criteria, their value. Each is
-    at most score/100 (passing a check in a poor answer is no evidence of skill); averaged
-    where several speak."""
+    rubric ties to accuracy, terminology and fluency checks, score/100 times the share kept
+    after that branch's errors (K / (K + their MQM weights)); for the other criteria, their
+    value, at most score/100 (passing a check in a poor answer is no evidence of skill);
+    averaged where several speak."""
     collected: dict[str, list[float]] = defaultdict(list)
     for outcome in outcomes:
         collected[outcome].append(score / 100)
@@ -390,7 +390,9 @@ def _evidence(
         if not applicable:
             continue
         for outcome in sorted(tied):
-            collected[outcome].append(min(sv.factor(in_branch), cap))
+            # The branch's own errors count twice against its outcomes: once in the score,
+            # once here, so that mastery shows what kind of error the learner makes.
+            collected[outcome].append(cap * sv.factor(in_branch))
     for criterion in criteria:
         if CheckKind(criterion.check) in ERROR_CHECKS:
             continue

@@ -68,8 +68,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "«{found}» —— 名称应为“{expected}”{src_zh}。",
     },
     "entity_missing": {
-        "en": "The name {expected} is missing{src_en}.",
-        "zh": "缺少名称“{expected}”{src_zh}。",
+        "en": "The name `{expected}` is missing{src_en}.",
+        "zh": "缺少名称 `{expected}`{src_zh}。",
     },
     "mistranslation": {
         "en": "«{found}» — the source has {source} ({expected}).",
@@ -84,28 +84,28 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "«{found}» 是原文没有的内容（增译）。",
     },
     "number_wrong": {
-        "en": "«{found}» — the source has {expected}: a wrong number.",
-        "zh": "«{found}» —— 原文是 {expected}：数字有误。",
+        "en": "«{found}» — the source has `{expected}`: a wrong number.",
+        "zh": "«{found}» —— 原文是 `{expected}`：数字有误。",
     },
     "number_missing": {
-        "en": "The number {expected} is missing.",
-        "zh": "缺少数字 {expected}。",
+        "en": "The number `{expected}` is missing.",
+        "zh": "缺少数字 `{expected}`。",
     },
     "number_extra": {
         "en": "«{found}» is a number the source does not have.",
         "zh": "«{found}» 是原文没有的数字。",
     },
     "unit": {
-        "en": "The unit {expected} is missing.",
-        "zh": "缺少单位 {expected}。",
+        "en": "The unit `{expected}` is missing.",
+        "zh": "缺少单位 `{expected}`。",
     },
     "untranslated": {
         "en": "Left untranslated: «{found}».",
         "zh": "未翻译：«{found}»。",
     },
     "terminology": {
-        "en": "Use the glossary term {expected}.",
-        "zh": "请使用术语表中的译法：{expected}。",
+        "en": "Use the glossary term `{expected}`.",
+        "zh": "请使用术语表中的译法：`{expected}`。",
     },
     "forbidden": {
         "en": "«{found}» is a rendering to avoid.",
