@@ -45,6 +45,7 @@ ADDITION_MIN_WORDS = 3
 # reference's rendering of it, renders it: "take" for 接受 (0.60), "get together" for 团聚
 # (0.57), "across the country" for 全国 (0.68); unrelated words score 0.2-0.4.
 PARAPHRASE_AT = 0.5
+WINDOW = 8  # words either side of the reference's position searched for a paraphrase
 
 
 MARKUP = re.compile(r"<[^<>]*>|https?://\S+|javascript:\S*|\{\{?\s*[\w.]*\s*\}?\}")
@@ -92,7 +93,7 @@ class Comparison:
             options |= self.translations(word)
         self.source_options = frozenset(options)
         self.source_lemmas = frozenset(lemma for t in self.src for lemma in t.lemmas)
-        self._phrases: list[str] | None = None
+        self._free: list[int] | None = None
 
     def licensed(self, token: lx.Token) -> bool:
         """Does a reference or the source (through the lexicon) say what this word says?"""
@@ -104,17 +105,16 @@ class Comparison:
             )
         return bool(token.lemmas & self.source_options)
 
-    def free_phrases(self) -> list[str]:
-        """Phrases of one to three words of the answer around its content words that nothing
-        licenses: where a paraphrase of a source word would be."""
-        if self._phrases is None:
-            free = [
+    def free_positions(self) -> list[int]:
+        """Positions of the answer's meaningful words that nothing licenses: where a
+        paraphrase of a source word would be."""
+        if self._free is None:
+            self._free = [
                 i
                 for i, t in enumerate(self.cand)
                 if not lx.is_function(t, self.target_lang) and not self.licensed(t)
             ]
-            self._phrases = self.phrases_at(free)
-        return self._phrases
+        return self._free
 
     def phrases_at(self, positions: Iterable[int]) -> list[str]:
         spans = {(i + a, i + b) for i in positions for a, b in ((0, 1), (0, 2), (-1, 1), (0, 3))}
@@ -129,7 +129,10 @@ class Comparison:
         has the word (`near`, from the alignment), say one of these meanings (a source word,
         the reference's rendering of it)?"""
         start, end = near
-        phrases = self.free_phrases() + self.phrases_at(range(start - 2, end + 2))
+        # Only near where the reference has it: a paraphrase stays in about the same place,
+        # and a long answer is not compared phrase by phrase with every source word.
+        free = [i for i in self.free_positions() if start - WINDOW <= i < end + WINDOW]
+        phrases = self.phrases_at([*free, *range(start - 2, end + 2)])
         return any(meaning.best_match(m, phrases) >= PARAPHRASE_AT for m in meanings if m)
 
     @property
@@ -433,6 +436,12 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
     rendered as something else (mistranslated)."""
     found = []
     seen: set[str] = set()
+    ref_content = [
+        (i, j, t)
+        for i, ref in enumerate(c.refs)
+        for j, t in enumerate(ref)
+        if lx.is_content(t, c.target_lang)
+    ]
     for word in c.src:
         if not _weighty_source(word, c.source_lang) or word.text in seen:
             continue
@@ -440,12 +449,7 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
         options = c.translations(word)
         if not options:
             continue
-        covering = [
-            (i, j)
-            for i, ref in enumerate(c.refs)
-            for j, t in enumerate(ref)
-            if lx.is_content(t, c.target_lang) and c.renders((t,), t.text, options)
-        ]
+        covering = [(i, j) for i, j, t in ref_content if c.renders((t,), t.text, options)]
         # Expected only when every reference renders it: one that does without it shows the
         # word may be left implicit.
         if not covering or len({i for i, _ in covering}) < len(c.refs):
@@ -528,11 +532,15 @@ def additions(c: Comparison) -> list[DetectedError]:
 
 
 def _said_elsewhere(c: Comparison, run: list[int]) -> bool:
-    """Is a run of unlicensed words a paraphrase of a source word or of a reference phrase?"""
+    """Is a run of unlicensed words a paraphrase of a source word or of a reference phrase
+    near where it stands?"""
     text = _span(c.cand, run[0], run[-1] + 1, c.candidate)
-    options = [t.text for t in c.src if lx.is_content(t, c.source_lang)]
+    options = [t.text for t in c.src if lx.is_content(t, c.source_lang)][: 4 * WINDOW]
     for ref, ref_text in zip(c.refs, c.references, strict=True):
-        options += [_span(ref, i, i + n, ref_text) for i in range(len(ref)) for n in (1, 2, 3)]
+        start, end = counterpart(c.cand, ref, run[0])
+        end = max(end, counterpart(c.cand, ref, run[-1])[1])
+        lo, hi = max(0, start - 3), min(len(ref), end + 3)
+        options += [_span(ref, i, i + n, ref_text) for i in range(lo, hi) for n in (1, 2, 3)]
     return meaning.best_match(text, [o for o in options if o]) >= PARAPHRASE_AT
 
 

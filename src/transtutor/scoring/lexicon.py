@@ -538,6 +538,7 @@ def tokens(text: str, lang: str) -> tuple[Token, ...]:
     return tuple(words)
 
 
+@lru_cache(maxsize=65536)
 def is_content(token: Token, lang: str) -> bool:
     """A word that carries meaning: not a function word, a number or punctuation."""
     if any(ch.isdigit() for ch in token.text):
@@ -585,6 +586,7 @@ _LIGHT = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_function(token: Token, lang: str) -> bool:
     """A word with no meaning of its own (articles, pronouns, auxiliaries, particles)."""
     if lang == "zh":
@@ -626,6 +628,7 @@ _ZH_NOT_NEGATIONS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_negation(token: Token, lang: str) -> bool:
     if lang == "zh":
         return token.text in ZH_NEGATIONS or (
