@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from perturb import KINDS
 from sacrebleu.metrics import BLEU, CHRF, TER
 
@@ -223,6 +224,37 @@ def report(drops: dict[tuple[str, str, str], list[dict[str, float]]]) -> bool:
     return ok
 
 
+GOLDEN = Path(__file__).parent / "golden" / "en-zh-paraphrases.yaml"
+
+
+def golden(scores: Scores) -> bool:
+    """The hand-written Chinese paraphrases (>= 80 each) and their critical errors (< 70)."""
+    library = load_library(bundled_exercises(), bundled_rubrics())
+    exercises = {e.id: (e, s) for s in library.sets.values() for e in s.exercises}
+    rows = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+    good, bad, hard = [], [], []
+    for row in rows:
+        exercise, exercise_set = exercises[row["id"]]
+        scorer = scores.scorer
+        good.append(scorer.score_exercise(exercise, exercise_set, row["answer"]).score)
+        bad.append(scorer.score_exercise(exercise, exercise_set, row["critical"]).score)
+        if row.get("hard"):
+            hard.append(scorer.score_exercise(exercise, exercise_set, row["hard"]).score)
+    ok = min(good) >= 80 and max(bad) < 70
+    print(
+        f"\ngolden en->zh paraphrases (n={len(rows)}): lowest {min(good):.1f}, median "
+        f"{statistics.median(good):.1f} (target >= 80 each); with one critical error: highest "
+        f"{max(bad):.1f}, median {statistics.median(bad):.1f} (target < 70 each) "
+        f"{'met' if ok else 'NOT MET'}"
+    )
+    if hard:
+        print(
+            f"  critical errors of other kinds (an unrelated verb or quantifier), not targeted: "
+            f"{', '.join(f'{v:.1f}' for v in hard)}"
+        )
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEV_DATA)
@@ -238,7 +270,10 @@ def main() -> int:
     if "dev" in args.sets:
         items += dev_items(args.data, args.limit)
     print(f"{len(items)} clean answers")
-    return 0 if report(run(items, scores)) else 1
+    ok = report(run(items, scores))
+    if "course" in args.sets:
+        ok &= golden(scores)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
