@@ -61,9 +61,12 @@ MEANING_CALIBRATION: tuple[tuple[float, float], ...] = (
     (85, 92),
     (100, 100),
 )
-# English targets: share of the surface metric in Q (the rest is meaning); the blend that
-# agrees best with the dev MQM ratings (0.7: tau 0.146; 0.5: 0.142; meaning alone 0.115).
-SURFACE_SHARE = 0.7
+# English targets: share of the surface metric in Q (the rest is meaning). Measured with the
+# whole scorer: 0.7 agrees a little better with the dev MQM ratings (tau 0.158 vs 0.156), 0.5
+# is fairer to correct answers worded unlike the reference (the course's second references
+# against the first: median 80.2 vs 74.8, 10th percentile 64.5 vs 57.5). Both beat every plain
+# sacrebleu metric (chrF 0.147); we take the fairer.
+SURFACE_SHARE = 0.5
 PASS_AT = 0.999
 # Checks whose findings are scored as detected errors (by severity) rather than by weight.
 ERROR_CHECKS = frozenset(
