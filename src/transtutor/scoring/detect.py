@@ -118,11 +118,13 @@ class Comparison:
 
     def phrases_at(self, positions: Iterable[int]) -> list[str]:
         spans = {(i + a, i + b) for i in positions for a, b in ((0, 1), (0, 2), (-1, 1), (0, 3))}
-        return [
+        phrases = [
             _span(self.cand, start, end, self.candidate)
             for start, end in sorted(spans)
             if 0 <= start < end <= len(self.cand)
         ]
+        # A lone character or a two-letter word is close to anything in embedding space.
+        return [p for p in phrases if len(p.strip()) >= (2 if self.zh_target else 3)]
 
     def paraphrased(self, near: tuple[int, int], *meanings: str) -> bool:
         """Does a phrase of the answer that nothing else licenses, or one where the reference
@@ -155,8 +157,9 @@ class Comparison:
     def renders(self, words: tuple[lx.Token, ...], text: str, options: frozenset[str]) -> bool:
         """Does a target text contain one of these renderings of a source word?"""
         if self.zh_target:
-            # Chinese renderings are looked for inside words: 净 is rendered by 净利润.
-            return any(o in t.text for t in words for o in options)
+            # Chinese renderings of two characters or more are looked for inside words (绿氢 in
+            # 绿氢是); a single character must be a word of its own, or it is found everywhere.
+            return any((o in t.text) if len(o) > 1 else o == t.text for t in words for o in options)
         return any(t.lemmas & options for t in words)
 
     def rendered_by(self, ref_word: lx.Token, words: Iterable[lx.Token]) -> bool:
