@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Literal
 
 from transtutor.scoring import lexicon as lx
@@ -94,10 +95,12 @@ class Comparison:
         self.source_options = frozenset(options)
         self.source_lemmas = frozenset(lemma for t in self.src for lemma in t.lemmas)
         self._free: list[int] | None = None
+        self._ref_index: tuple[frozenset[str], frozenset[str]] | None = None
+        self._cand_index: tuple[frozenset[str], frozenset[str]] | None = None
 
     def licensed(self, token: lx.Token) -> bool:
         """Does a reference or the source (through the lexicon) say what this word says?"""
-        if self.has_meaning(token, self.ref_words):
+        if self.in_references(token):
             return True
         if self.zh_target:
             return token.text in self.source_options or bool(
@@ -165,6 +168,10 @@ class Comparison:
     def rendered_by(self, ref_word: lx.Token, words: Iterable[lx.Token]) -> bool:
         """Does the answer say what this reference word says? A Chinese word that is only
         part of it (利润 for 净利润) says less."""
+        if self._cand_index is None:
+            self._cand_index = self._index(self.cand)
+        if not self._may_match(ref_word, self._cand_index):
+            return False
         return any(
             lx.same_meaning(ref_word, w, self.target_lang)
             and not (self.zh_target and w.text != ref_word.text and w.text in ref_word.text)
@@ -173,6 +180,30 @@ class Comparison:
 
     def has_meaning(self, token: lx.Token, words: Iterable[lx.Token]) -> bool:
         return any(lx.same_meaning(token, other, self.target_lang) for other in words)
+
+    def in_references(self, token: lx.Token) -> bool:
+        """`has_meaning(token, self.ref_words)`, answered from an index: a long answer
+        against a long reference would otherwise compare every pair of words."""
+        if self._ref_index is None:
+            self._ref_index = self._index(self.ref_words)
+        return self._may_match(token, self._ref_index) and self.has_meaning(token, self.ref_words)
+
+    def _index(self, words: Iterable[lx.Token]) -> tuple[frozenset[str], frozenset[str]]:
+        lemmas: set[str] = set()
+        senses: set[str] = set()
+        for word in words:
+            lemmas |= word.lemmas
+            senses |= self._senses(word)
+        return frozenset(lemmas), frozenset(senses)
+
+    def _may_match(self, token: lx.Token, index: tuple[frozenset[str], frozenset[str]]) -> bool:
+        # No common lemma and no common translation: no synonym either.
+        return bool(token.lemmas & index[0] or self._senses(token) & index[1])
+
+    def _senses(self, word: lx.Token) -> frozenset[str]:
+        if self.zh_target:
+            return lx.zh_glosses(word.text)
+        return lx.en_chinese(word.lemmas)
 
 
 def detect(
@@ -249,13 +280,18 @@ def _keys(words: tuple[lx.Token, ...]) -> list[str]:
 
 def counterpart(ref: tuple[lx.Token, ...], cand: tuple[lx.Token, ...], at: int) -> tuple[int, int]:
     """The answer's words standing where reference word `at` stands (difflib alignment)."""
-    matcher = SequenceMatcher(None, _keys(ref), _keys(cand), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(tuple(_keys(ref)), tuple(_keys(cand))):
         if i1 <= at < i2:
             if tag == "equal":
                 return j1 + at - i1, j1 + at - i1 + 1
             return j1, j2
     return len(cand), len(cand)
+
+
+@lru_cache(maxsize=1024)
+def _opcodes(ref: tuple[str, ...], cand: tuple[str, ...]) -> tuple[tuple[str, int, int, int, int], ...]:
+    # One alignment per pair of texts, however many words are looked up in it.
+    return tuple(SequenceMatcher(None, ref, cand, autojunk=False).get_opcodes())
 
 
 def polarity(c: Comparison) -> list[DetectedError]:
@@ -306,7 +342,7 @@ def antonym(c: Comparison) -> list[DetectedError]:
         if lx.is_negation(token, c.target_lang):
             continue
         opposite = lx.antonyms(token, c.target_lang)
-        if not opposite or c.has_meaning(token, all_ref):
+        if not opposite or c.in_references(token):
             continue
         expected = next((r for r in all_ref if _opposite(c, r, opposite)), None)
         source_word = next(
@@ -470,13 +506,11 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
             continue
         instead = [t for t in c.cand[start:end] if lx.is_content(t, c.target_lang)]
         severity: Severity = "major" if _major_word(word, c.source_lang) else "minor"
-        if instead and not any(c.has_meaning(t, c.ref_words) for t in instead):
+        if instead and not any(c.in_references(t) for t in instead):
             # Something else stands where the reference has the word: as often a paraphrase
             # the lexicon does not know as a real mistranslation, so it costs little.
             severity = "minor"
-        if instead and not any(
-            c.has_meaning(t, [r for ref in c.refs for r in ref]) for t in instead
-        ):
+        if instead and not any(c.in_references(t) for t in instead):
             found.append(
                 DetectedError(
                     "mistranslation",
