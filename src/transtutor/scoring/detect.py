@@ -289,7 +289,9 @@ def counterpart(ref: tuple[lx.Token, ...], cand: tuple[lx.Token, ...], at: int) 
 
 
 @lru_cache(maxsize=1024)
-def _opcodes(ref: tuple[str, ...], cand: tuple[str, ...]) -> tuple[tuple[str, int, int, int, int], ...]:
+def _opcodes(
+    ref: tuple[str, ...], cand: tuple[str, ...]
+) -> tuple[tuple[str, int, int, int, int], ...]:
     # One alignment per pair of texts, however many words are looked up in it.
     return tuple(SequenceMatcher(None, ref, cand, autojunk=False).get_opcodes())
 
