@@ -340,21 +340,30 @@ def antonym(c: Comparison) -> list[DetectedError]:
     """A word of the answer whose opposite is what a reference (or the source) says."""
     found = []
     all_ref = [t for ref in c.refs for t in ref]
+    ref_lemmas = frozenset(lemma for t in all_ref for lemma in t.lemmas)
     for token in c.cand:
         if lx.is_negation(token, c.target_lang):
             continue
         opposite = lx.antonyms(token, c.target_lang)
         if not opposite or c.in_references(token):
             continue
-        expected = next((r for r in all_ref if _opposite(c, r, opposite)), None)
-        source_word = next(
-            (
-                s
-                for s in c.src
-                if c.translations(s) & opposite
-                and not c.renders((token,), token.text, c.translations(s))
-            ),
-            None,
+        # Scan the words only when an index says one of them may be the opposite.
+        maybe_ref = c.zh_target or bool(opposite & ref_lemmas)
+        expected = (
+            next((r for r in all_ref if _opposite(c, r, opposite)), None) if maybe_ref else None
+        )
+        source_word = (
+            next(
+                (
+                    s
+                    for s in c.src
+                    if c.translations(s) & opposite
+                    and not c.renders((token,), token.text, c.translations(s))
+                ),
+                None,
+            )
+            if opposite & c.source_options
+            else None
         )
         if expected is None and (source_word is None or len(token.text) == 1):
             # One-character Chinese words (前, 后) need a reference that says the opposite.
@@ -483,6 +492,11 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
         for j, t in enumerate(ref)
         if lx.is_content(t, c.target_lang)
     ]
+    # English renderings are lemmas: look them up instead of testing every reference word.
+    by_lemma: dict[str, list[tuple[int, int]]] = {}
+    for i, j, t in ref_content:
+        for lemma in t.lemmas:
+            by_lemma.setdefault(lemma, []).append((i, j))
     for word in c.src:
         if not _weighty_source(word, c.source_lang) or word.text in seen:
             continue
@@ -490,7 +504,10 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
         options = c.translations(word)
         if not options:
             continue
-        covering = [(i, j) for i, j, t in ref_content if c.renders((t,), t.text, options)]
+        if c.zh_target:
+            covering = [(i, j) for i, j, t in ref_content if c.renders((t,), t.text, options)]
+        else:
+            covering = sorted({at for o in options for at in by_lemma.get(o, ())})
         # Expected only when every reference renders it: one that does without it shows the
         # word may be left implicit.
         if not covering or len({i for i, _ in covering}) < len(c.refs):

@@ -741,11 +741,12 @@ def _load_lexicon() -> Lexicon:
                     named = first is not None and first[0][0].isupper()
                     for lemma in [first[0].casefold()] if named and first else lemmas:
                         en_zh[lemma].add(simplified)
-    return Lexicon(
+    loaded = Lexicon(
         {k: frozenset(v) for k, v in zh_en.items()},
         {k: frozenset(v) for k, v in en_zh.items()},
         min(longest, 8),
     )
+    return loaded
 
 
 @lru_cache(maxsize=65536)
