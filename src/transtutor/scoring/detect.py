@@ -325,7 +325,9 @@ def polarity(c: Comparison) -> list[DetectedError]:
         matched = {counterpart(ref, c.cand, i)[0] for i in ref_neg}
         extra = next((i for i in mine if i not in matched), mine[-1])
         found = _span(c.cand, extra, extra + 2, c.candidate)
-        expected = ""
+        # What the reference says there, without the negation: the negated word's counterpart.
+        start, end = counterpart(c.cand, ref, extra + 1) if extra + 1 < len(c.cand) else (0, 0)
+        expected = _span(ref, start, end, c.references[best])
     else:
         missing = ref_neg[0]
         start, end = counterpart(ref, c.cand, missing)
