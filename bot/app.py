@@ -17,8 +17,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramNetworkError
-from aiogram.types import Update, User
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.types import User
 
 from transtutor.access import Access
 from transtutor.authoring import Authoring
@@ -34,8 +34,9 @@ from transtutor.review import Review
 from transtutor.runtime import Runner
 from transtutor.scheduling import Schedule
 from transtutor.scoring.scorer import Scorer
+from transtutor.storage import Storage, utcnow
 from transtutor_bot import errors
-from transtutor_bot.commands import install_menus
+from transtutor_bot.commands import install_menu_for, install_menus
 from transtutor_bot.config import Settings
 from transtutor_bot.flood import FloodGuard
 from transtutor_bot.handlers import (
@@ -51,6 +52,7 @@ from transtutor_bot.handlers import (
 )
 from transtutor_bot.identity import Identity, Roles
 from transtutor_bot.intake import Intake, poll
+from transtutor_bot.owed import OwedFeedback
 from transtutor_bot.sender import Notifier, Outgoing
 
 log = logging.getLogger("transtutor")
@@ -122,7 +124,8 @@ class Services:
 def build_dispatcher(services: Services, library: Library, flood: FloodGuard) -> Dispatcher:
     dispatcher = Dispatcher(**vars(services), course=library.course)
     dispatcher.update.outer_middleware(flood)
-    dispatcher.update.outer_middleware(Identity(services.practice, services.access, services.roles))
+    dispatcher.update.outer_middleware(Identity(services.practice))
+    dispatcher.update.outer_middleware(OwedFeedback(services.practice))
     dispatcher.include_routers(
         errors.router(),
         common.router(),
@@ -153,6 +156,11 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     inputs = Inputs(runner)
     project_service = Projects(runner, library.review_rubrics, settings.zone, inputs)
     roles = Roles(settings)
+    changes = runner.db_sync(Storage.apply_configured_roles, roles.privileged_ids, utcnow())
+    for user_id, was, now in changes.revoked:
+        log.warning("user %s is no longer configured as %s: now %s", user_id, was, now)
+    for user_id, role in changes.kept:
+        log.info("user %s keeps the role %s given before role sources were kept", user_id, role)
     if session is None:  # talking to Telegram (or a Bot API server): paced, 429s waited out
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(settings.telegram_api or "https://api.telegram.org")
@@ -169,7 +177,12 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     digests = Digests(coordinator, schedule, settings.digest, notifier.digest)
     services = Services(
         practice=practice,
-        access=Access(runner, on_user_changed=practice.forget_cached),
+        access=Access(
+            runner,
+            on_user_changed=practice.forget_cached,
+            invite_days=settings.invite_days,
+            zone=settings.zone,
+        ),
         authoring=Authoring(runner, library.catalog),
         projects=project_service,
         review=Review(runner, project_service, inputs),
@@ -189,6 +202,8 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
 
     async def on_startup(bot: Bot) -> None:
         await install_menus(bot, roles.privileged_ids)
+        for user_id, _, now in changes.revoked:
+            await install_menu_for(bot, user_id, now)
         schedule.start()
         await reminders.start()
         digests.start()
@@ -217,25 +232,33 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
 
 
 async def wait_for_api(bot: Bot, attempts: int = 30) -> User:
-    """Reach the Bot API, retrying with backoff while the network is down."""
+    """Reach the Bot API, retrying with backoff while the network is down or the server
+    answers 5xx (about ten minutes in all); a refusal (401, 404) is final at once."""
     delay = 1.0
     for attempt in range(1, attempts + 1):
         try:
             return await bot.get_me()
-        except TelegramNetworkError as exc:
+        except (TelegramNetworkError, TelegramServerError) as exc:
             if attempt == attempts:
                 raise
-            log.warning("Bot API not reachable (%s); retrying in %.0f s", type(exc).__name__, delay)
+            log.warning("Bot API not reachable (%s); retrying in %.0f s", api_failure(exc), delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
     raise AssertionError("unreachable")
 
 
+def api_failure(exc: TelegramNetworkError | TelegramServerError) -> str:
+    """A short reason without the request (whose URL holds the token)."""
+    if isinstance(exc, TelegramServerError):
+        return f"the server answered: {exc.message[:120]}"
+    return type(exc).__name__
+
+
 async def run_polling(app: App) -> None:
-    me = await wait_for_api(app.bot)
-    await app.bot.delete_webhook(drop_pending_updates=False)
-    log.info("polling as @%s", me.username)
     try:
+        me = await wait_for_api(app.bot)
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        log.info("polling as @%s", me.username)
         await poll(app.dispatcher, app.bot, app.runner)
     finally:
         await app.bot.session.close()
@@ -258,13 +281,15 @@ def run_webhook(app: App) -> None:
         if not secrets.compare_digest(given.encode(), secret.encode()):
             return web.Response(status=401)
         try:
-            update = Update.model_validate(await request.json(), context={"bot": app.bot})
+            raw = await request.json()
         except ValueError:
-            return web.Response(status=400)
-        await intake.accept([update])
+            log.warning("webhook request that is not JSON: ignored")
+            return web.json_response({})  # a 4xx would have Telegram send it again forever
+        await intake.accept_raw([raw])
         return web.json_response({})
 
     async def on_startup(_: web.Application) -> None:
+        await wait_for_api(app.bot)
         await app.dispatcher.emit_startup(bot=app.bot)
         await app.bot.set_webhook(
             f"{settings.webhook_url}{settings.webhook_path}",

@@ -7,14 +7,16 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from transtutor.content.importer import Catalog
 from transtutor.content.library import load_catalog, parse_file, set_files
+from transtutor.dblock import DatabaseInUse, DatabaseLock
 from transtutor.errors import CommandFailed, ImportRejected, UnknownRubric
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
-from transtutor.storage import Storage
+from transtutor.storage import Storage, StorageUnusable
 from transtutor_bot.config import Settings, SettingsError, load_settings
 
 MAX_SHOWN_ERRORS = 20
@@ -148,6 +150,13 @@ def _require_token(settings: Settings) -> None:
         )
 
 
+def _database_lock(settings: Settings) -> AbstractContextManager[object]:
+    """The bot's hold on its database: one bot process per database file."""
+    if str(settings.db) == ":memory:":
+        return nullcontext()
+    return DatabaseLock(settings.db)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Long polling."""
     import asyncio
@@ -156,11 +165,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     _require_token(settings)
     configure_logging(settings)
-    app = build_app(settings)
-    try:
-        asyncio.run(run_polling(app))
-    finally:
-        app.close()
+    with _database_lock(settings):
+        app = build_app(settings)
+        try:
+            asyncio.run(run_polling(app))
+        finally:
+            app.close()
     return 0
 
 
@@ -174,11 +184,12 @@ def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
             "(the public https address Telegram posts to)"
         )
     configure_logging(settings)
-    app = build_app(settings)
-    try:
-        run_webhook(app)
-    finally:
-        app.close()
+    with _database_lock(settings):
+        app = build_app(settings)
+        try:
+            run_webhook(app)
+        finally:
+            app.close()
     return 0
 
 
@@ -255,6 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except StorageUnusable as exc:
+        setting = "--db" if args.command == "try" else "TRANSTUTOR_DB"
+        print(f"configuration error: {setting}: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseInUse as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except CommandFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -268,15 +286,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+        code = _bot_api_failure(exc)
+        if code is None:
+            raise
+        return code
 
-        if isinstance(exc, TelegramUnauthorizedError):
-            print("Telegram rejected the bot token (TRANSTUTOR_BOT_TOKEN)", file=sys.stderr)
-            return 2
-        if isinstance(exc, TelegramNetworkError):
-            print(f"cannot reach the Bot API: {type(exc).__name__}", file=sys.stderr)
-            return 1
-        raise
+
+def _bot_api_failure(exc: Exception) -> int | None:
+    """A Bot API failure that ends `run` or `webhook`, as one line; None if it is not one."""
+    from aiogram.exceptions import (
+        TelegramAPIError,
+        TelegramConflictError,
+        TelegramNetworkError,
+        TelegramServerError,
+        TelegramUnauthorizedError,
+    )
+
+    from transtutor_bot.intake import PollingConflict, conflict_line
+
+    if isinstance(exc, TelegramUnauthorizedError):
+        print("Telegram rejected the bot token (TRANSTUTOR_BOT_TOKEN)", file=sys.stderr)
+        return 2
+    if isinstance(exc, PollingConflict | TelegramConflictError):
+        line = str(exc) if isinstance(exc, PollingConflict) else conflict_line(exc.message)
+        print(f"stopped: {line}", file=sys.stderr)
+        return 2
+    if isinstance(exc, TelegramNetworkError):
+        print(f"cannot reach the Bot API: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    if isinstance(exc, TelegramServerError):
+        print(f"the Bot API keeps failing: {exc.message[:200]}", file=sys.stderr)
+        return 1
+    if isinstance(exc, TelegramAPIError):
+        print(
+            f"the Bot API refused {type(exc.method).__name__}: {exc.message[:200]} "
+            "(check TRANSTUTOR_TELEGRAM_API)",
+            file=sys.stderr,
+        )
+        return 2
+    return None
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("learner", "One learner in detail", "单个学员详情", ("coordinator",)),
     ("grant", "Give a user a role", "为用户授予角色", ("admin",)),
     ("invite", "One-time link that gives a role", "生成一次性角色邀请链接", ("admin",)),
+    ("invites", "Open role invitations", "未使用的角色邀请", ("admin",)),
+    ("invite_cancel", "Cancel a role invitation", "取消角色邀请", ("admin",)),
+    ("roles", "Who has which role, and from where", "查看角色及其来源", ("admin",)),
 ]
 PRIVILEGED = {row[0] for row in COMMANDS if row[3] != STUDENT}
 

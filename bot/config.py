@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from transtutor.content.library import bundled_exercises, bundled_rubrics
 from transtutor.digest import DEFAULT_CRON
 from transtutor.reports import RiskRules
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _ids(value: object) -> list[int]:
@@ -50,6 +53,7 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
+    invite_days: int = Field(default=7, ge=1, le=365)  # role invitations expire after this
 
     @field_validator("admins", "instructors", "coordinators", mode="before")
     @classmethod
@@ -91,6 +95,34 @@ class Settings(BaseSettings):
                 f"e.g. '0 9 * * mon'), or 'off': {exc}"
             ) from None
         return " ".join(value.split())
+
+    @field_validator("db")
+    @classmethod
+    def _database(cls, value: Path) -> Path:
+        """Refuse what cannot be a database file before anything starts on it; a directory
+        that does not exist is a typo, not a wish for a new empty bot."""
+        if str(value) == ":memory:":
+            return value
+        if value.is_dir():
+            raise ValueError(
+                f"{value} is a directory; name a file in it, e.g. {value / 'transtutor.db'}"
+            )
+        parent = value.parent
+        if not parent.exists():
+            raise ValueError(f"the directory {parent} does not exist (create it first)")
+        if not parent.is_dir():
+            raise ValueError(f"{parent} is a file, not a directory")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise ValueError(f"the directory {parent} is not writable")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("exercises", "rubrics")
     @classmethod

@@ -9,7 +9,7 @@ from aiogram.types import ErrorEvent
 
 from transtutor.access import UnknownCode
 from transtutor.errors import ImportRejected, Rejected
-from transtutor.practice import NoExercises, NoOpenExercise, StaleStep
+from transtutor.practice import NoExercises, NoOpenExercise, Practice, StaleStep
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render import quote, reply
 
@@ -39,19 +39,29 @@ def message_for(exception: Exception, t: Translator) -> str | None:
     return None
 
 
-async def on_error(event: ErrorEvent, t: Translator | None = None) -> None:
+async def on_error(
+    event: ErrorEvent, t: Translator | None = None, practice: Practice | None = None
+) -> None:
     t = t or Translator("en")
     text = message_for(event.exception, t)
+    update = event.update
     if text is None:
         # Unexpected: log the type and where, never the user's text.
         log.error(
             "update %s failed: %r",
-            event.update.update_id,
+            update.update_id,
             type(event.exception).__name__,
             exc_info=event.exception,
         )
-        text = t("error.internal")
-    update = event.update
+        user = update.message or update.callback_query
+        recorded = (
+            practice is not None
+            and user is not None
+            and user.from_user is not None
+            and await practice.owe_feedback(user.from_user.id, update.update_id)
+        )
+        # Never say an answer was not recorded when it was: then its feedback is owed.
+        text = t("error.internal_recorded" if recorded else "error.internal")
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
     elif update.message is not None:

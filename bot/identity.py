@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from transtutor.access import Access
 from transtutor.practice import Practice
 from transtutor_bot.config import Settings
 from transtutor_bot.i18n import Translator, language_of
 
 
 class Roles:
-    """Roles bootstrapped from configuration win over what the database says."""
+    """The roles the configuration gives; applied to the database at every start
+    (`Storage.apply_configured_roles`), where they win while configured."""
 
     def __init__(self, settings: Settings) -> None:
         self._configured: dict[int, str] = {}
@@ -28,9 +27,6 @@ class Roles:
             for user_id in ids:
                 self._configured[user_id] = role  # later, stronger roles win
 
-    def configured(self, user_id: int) -> str | None:
-        return self._configured.get(user_id)
-
     @property
     def privileged_ids(self) -> dict[int, str]:
         return dict(self._configured)
@@ -39,10 +35,8 @@ class Roles:
 class Identity(BaseMiddleware):
     """Outer update middleware: registers the user and injects `me` and `t`."""
 
-    def __init__(self, practice: Practice, access: Access, roles: Roles) -> None:
+    def __init__(self, practice: Practice) -> None:
         self.practice = practice
-        self.access = access
-        self.roles = roles
 
     async def __call__(
         self,
@@ -53,13 +47,7 @@ class Identity(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or user.is_bot:
             return await handler(event, data)
-        configured = self.roles.configured(user.id)
-        me = await self.practice.meet(
-            user.id, user.full_name, language_of(user.language_code), configured or "student"
-        )
-        if configured and me.role != configured:
-            await self.access.set_role(user.id, configured)
-            me = replace(me, role=configured)
+        me = await self.practice.meet(user.id, user.full_name, language_of(user.language_code))
         data["me"] = me
         data["t"] = Translator(me.language)
         return await handler(event, data)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.types import Message
 
 from transtutor.content.models import ExerciseType
 from transtutor.practice import Assignment, Feedback, Progress
 from transtutor.scoring.checks import ErrorMark
+from transtutor.storage import InviteRecord, RoleHolder
 from transtutor_bot.i18n import Translator
 
 TELEGRAM_LIMIT = 4096
@@ -173,6 +175,31 @@ def marks_text(t: Translator, marks: list[ErrorMark]) -> str:
         for m in marks
         if m.category and m.severity
     )
+
+
+def roles_text(t: Translator, holders: list[RoleHolder]) -> str:
+    """/roles: who has which role, and whether configuration or the chat gave it."""
+    if not holders:
+        return t("roles.none")
+    lines = [t("roles.header")]
+    for h in holders:
+        name = f" {quote(h.name)}" if h.name else ""
+        source = t("roles.from_config" if h.source == "config" else "roles.from_chat")
+        lines.append(f"• <code>{h.user_id}</code>{name} — {h.role} ({source})")
+    lines.append(t("roles.footer"))
+    return "\n".join(lines)
+
+
+def invites_text(t: Translator, invites: list[InviteRecord], zone: ZoneInfo) -> str:
+    """/invites: the role invitations still open, with their codes to cancel them."""
+    if not invites:
+        return t("invites.none")
+    lines = [t("invites.header")]
+    for i in invites:
+        until = i.expires_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if i.expires_at else "—"
+        lines.append(t("invites.line", code=quote(i.code), role=i.role, until=until))
+    lines.append(t("invites.footer"))
+    return "\n".join(lines)
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -56,6 +56,11 @@ class BotAPIEmulator:
         self.runner: web.AppRunner | None = None
         self.base_url = ""
         self.fail_with_429: Callable[[str], int | None] = lambda method: None
+        # Called with (method, params): an HTTP status and description to refuse it with
+        # (a 5xx, a 409 Conflict), or None to answer it.
+        self.fail_with: Callable[[str, dict[str, Any]], tuple[int, str] | None] = (
+            lambda method, params: None
+        )
         self.files: dict[str, bytes] = {}
         self.history: dict[int, dict[str, Any]] = {}
         self.by_chat: dict[int, list[Sent]] = {}
@@ -97,6 +102,10 @@ class BotAPIEmulator:
             self.updates.append(update)
             self.changed.notify_all()
         return update_id
+
+    async def push_raw(self, update: dict[str, Any]) -> int:
+        """Any update, as Telegram would send it (also one this aiogram cannot read)."""
+        return await self._push(update)
 
     async def redeliver(self, update_id: int) -> None:
         """Send an update again with its id, as Telegram does when it missed the bot's
@@ -233,6 +242,12 @@ class BotAPIEmulator:
                 self.changed.notify_all()
             await self._release.wait()  # the bot has gone away meanwhile
             return web.json_response({"ok": False, "error_code": 502}, status=502)
+        failure = self.fail_with(method, params)
+        if failure is not None:
+            status, description = failure
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": description}, status=status
+            )
         retry = self.fail_with_429(method)
         if retry is not None:
             return web.json_response(

@@ -8,6 +8,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -22,6 +23,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def post_update(
+    http: aiohttp.ClientSession, url: str, update: dict[str, Any], headers: dict[str, str]
+) -> int:
+    """POST an update to the webhook server; its HTTP status."""
+    for _ in range(100):  # the server may still be binding its port
+        try:
+            async with http.post(url, json=update, headers=headers) as response:
+                return response.status
+        except aiohttp.ClientConnectorError:
+            await asyncio.sleep(0.1)
+    raise AssertionError("webhook server never listened")
 
 
 async def test_webhook_accepts_only_telegram(tmp_path: Path) -> None:
@@ -59,13 +73,7 @@ async def test_webhook_accepts_only_telegram(tmp_path: Path) -> None:
         async with aiohttp.ClientSession() as http:
 
             async def post(headers: dict[str, str]) -> int:
-                for _ in range(100):  # the server may still be binding its port
-                    try:
-                        async with http.post(url, json=update, headers=headers) as response:
-                            return response.status
-                    except aiohttp.ClientConnectorError:
-                        await asyncio.sleep(0.1)
-                raise AssertionError("webhook server never listened")
+                return await post_update(http, url, update, headers)
 
             assert await post({}) == 401
             assert await post({"X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 401

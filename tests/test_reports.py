@@ -176,7 +176,10 @@ async def test_the_xlsx_export_has_the_same_numbers(coordinator: Coordinator) ->
     assert sorted(by_id) == [MEI, FORMULA, LI]
     assert by_id[MEI]["attempts"] == 3 and isinstance(by_id[MEI]["LO1"], float)
     assert by_id[MEI]["last_active"] == datetime(2026, 11, 30, 10, 0)
-    assert str(by_id[FORMULA]["name"]).startswith("'=")
+    # Shown exactly as the learner wrote it, and never run as a formula.
+    assert by_id[FORMULA]["name"] == '=HYPERLINK("http://x")'
+    cell = next(c for c in sheet.iter_rows(min_row=2) if c[0].value == FORMULA)[1]
+    assert cell.data_type == "s"
     outcomes = [list(r) for r in book["Outcomes"].iter_rows(values_only=True)]
     assert outcomes[0][0] == "outcome" and len(outcomes) == 7
 

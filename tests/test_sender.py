@@ -3,6 +3,7 @@ middleware against the Bot API emulator)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from tests.emulator import BotAPIEmulator
-from transtutor_bot.sender import Outgoing, RateLimiter
+from transtutor_bot.sender import BULK_HORIZON, BULK_MIN_RATE, Outgoing, RateLimiter
 
 
 class FakeTime:
@@ -81,3 +82,41 @@ async def test_a_429_is_waited_out_and_the_message_sent_once(api: BotAPIEmulator
         await session.close()
     assert [s.text for s in api.to(5)] == ["after two floods"]
     assert api.calls.count("sendMessage") == 3
+
+
+def test_a_bulk_wave_gives_way_to_replies() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    granted = [pace.reserve(chat, bulk=True) for chat in range(1, 3001)]
+    # A wave takes no slot more than BULK_HORIZON ahead: the rest ask again later...
+    within = math.floor(BULK_HORIZON * 30 + 1e-9) + 1  # slots 0 s, 1/30 s, ... up to it
+    assert 2 <= sum(g is not None for g in granted) == within <= 31
+    # ...so a reply goes out within that time, not after the 3,000 reminders.
+    assert pace.reserve(9999) == pytest.approx(within / 30)
+
+
+def test_without_bulk_marking_a_reply_would_queue_behind_the_wave() -> None:
+    pace = limiter(FakeTime())
+    for chat in range(1, 3001):
+        pace.reserve(chat)
+    assert pace.reserve(9999) == pytest.approx(100.0)  # what item 8 of issue 12 was about
+
+
+def test_a_wave_still_moves_while_replies_use_all_of_the_pace() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    granted = 0
+    for step in range(300):  # 10 s of replies arriving at the full 30/s
+        clock.now = step / 30
+        pace.reserve(10_000 + step)
+        granted += pace.reserve(step, bulk=True) is not None
+    # The minimum share, plus the few slots the wave found free before replies filled them.
+    assert 10 * BULK_MIN_RATE <= granted <= 10 * BULK_MIN_RATE + 8
+
+
+async def test_bulk_sends_all_go_out_when_nothing_else_does() -> None:
+    clock = FakeTime()
+    pace = limiter(clock)
+    for chat in range(1, 301):
+        await pace.wait(chat, bulk=True)
+    assert clock.now == pytest.approx(299 / 30, abs=0.6)  # still 30 per second

@@ -1,4 +1,5 @@
-"""Staff commands: roles (/grant, /invite) and cohorts (/cohort_new)."""
+"""Staff commands: roles (/grant, /roles, /invite, /invites, /invite_cancel) and cohorts
+(/cohort_new)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from aiogram.types import Message
 
 from transtutor.access import Access, AccessRejected
 from transtutor.storage import UserRecord
+from transtutor_bot import render
 from transtutor_bot.commands import install_menu_for
 from transtutor_bot.filters import HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote
+from transtutor_bot.render import quote, reply
 
 
 async def start_link(bot: Bot, code: str) -> str:
@@ -27,7 +29,26 @@ async def grant(
         raise AccessRejected("grant_usage")
     user_id, role = await access.grant(parts[0], parts[1])
     await install_menu_for(bot, user_id, role)
+    if role != parts[1].strip().lower():
+        await message.answer(t("staff.granted_configured", user_id=user_id, role=role))
+        return
     await message.answer(t("staff.granted", user_id=user_id, role=role))
+
+
+async def roles(message: Message, t: Translator, access: Access) -> None:
+    holders = await access.holders()
+    await reply(message, render.roles_text(t, holders))
+
+
+async def invites(message: Message, t: Translator, access: Access) -> None:
+    await reply(message, render.invites_text(t, await access.open_invites(), access.zone))
+
+
+async def invite_cancel(
+    message: Message, command: CommandObject, t: Translator, access: Access
+) -> None:
+    code = await access.cancel_invite(command.args or "")
+    await message.answer(t("staff.invite_cancelled", code=quote(code)))
 
 
 async def invite(
@@ -41,7 +62,9 @@ async def invite(
     role = (command.args or "").strip()
     code = await access.new_invite(role, me.id)
     link = await start_link(bot, code)
-    await message.answer(t("staff.invite", role=quote(role.lower()), link=link))
+    await message.answer(
+        t("staff.invite", role=quote(role.lower()), link=link, days=access.invite_ttl.days)
+    )
 
 
 async def cohort_new(
@@ -65,5 +88,8 @@ def router() -> Router:
     r.message.filter(F.chat.type == "private")
     r.message.register(grant, Command("grant"), HasRole("admin"))
     r.message.register(invite, Command("invite"), HasRole("admin"))
+    r.message.register(roles, Command("roles"), HasRole("admin"))
+    r.message.register(invites, Command("invites"), HasRole("admin"))
+    r.message.register(invite_cancel, Command("invite_cancel"), HasRole("admin"))
     r.message.register(cohort_new, Command("cohort_new"), HasRole("instructor"))
     return r

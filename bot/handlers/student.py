@@ -13,6 +13,7 @@ from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render
 from transtutor_bot.charts import progress_chart
 from transtutor_bot.i18n import Translator
+from transtutor_bot.owed import send_feedback
 from transtutor_bot.render import reply
 
 
@@ -67,7 +68,8 @@ async def answer(
             reply_markup=keyboards.categories(t, outcome.assignment.token),
         )
         return
-    await reply(message, render.feedback_text(t, outcome))
+    text = render.feedback_text(t, outcome)
+    await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
 
 
 async def spot_category(
@@ -123,8 +125,14 @@ async def spot_more(
     feedback = await practice.finish_marking(me.id, callback_data.token, event_update.update_id)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
-        await reply(query.message, render.feedback_text(t, feedback))
+        shown = query.message
+        text = render.feedback_text(t, feedback)
+
+        async def send() -> None:
+            await shown.edit_reply_markup(reply_markup=None)
+            await reply(shown, text)
+
+        await send_feedback(send, practice, me.id, event_update.update_id)
 
 
 def router() -> Router:

@@ -1,7 +1,9 @@
 """Roles, cohorts and invitations: who may do what, and how people join.
 
-A user without a role is a student. Admins grant roles (`grant`) or hand out one-time role
-invitations; instructors create cohorts whose join code goes into a Telegram deep link.
+A user without a role is a student. Roles come from two places: the configuration
+(TRANSTUTOR_ADMINS, ...), which is applied at every start and wins while it names a user, and
+the chat, where admins grant roles (`grant`) or hand out one-time role invitations that expire.
+Instructors create cohorts whose join code goes into a Telegram deep link.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from transtutor.errors import Rejected, TranstutorError
 from transtutor.runtime import Runner
-from transtutor.storage import Storage, utcnow
+from transtutor.storage import InviteRecord, RoleHolder, Storage, utcnow
 
 ROLES = ("student", "instructor", "coordinator", "admin")
 ROLE_INVITE_PREFIX = "r-"
+INVITE_DAYS = 7
+UTC_ZONE = ZoneInfo("UTC")
 MAX_COHORT_NAME = 64
 
 
@@ -48,25 +53,31 @@ class Access:
         runner: Runner,
         on_user_changed: Callable[[int], None] = lambda user_id: None,
         clock: Callable[[], datetime] = utcnow,
+        invite_days: int = INVITE_DAYS,
+        zone: ZoneInfo = UTC_ZONE,
     ) -> None:
         self.runner = runner
         self.on_user_changed = on_user_changed
         self.clock = clock
+        self.invite_ttl = timedelta(days=invite_days)
+        self.zone = zone  # the course time zone, for showing when invitations expire
 
     async def grant(self, user_id_text: str, role: str) -> tuple[int, str]:
-        """Give `role` to the user with this Telegram id (digits)."""
+        """Give `role` to the user with this Telegram id (digits); returns the id and the role
+        now in force, which stays the configured one for a user the configuration names."""
         if not re.fullmatch(r"\d{1,15}", user_id_text.strip()):
             raise AccessRejected("bad_user_id", value=user_id_text.strip()[:32])
         wanted = role.strip().lower()
         if wanted not in ROLES:
             raise AccessRejected("bad_role", value=role.strip()[:32], roles=", ".join(ROLES))
         user_id = int(user_id_text)
-        await self.set_role(user_id, wanted)
-        return user_id, wanted
-
-    async def set_role(self, user_id: int, role: str) -> None:
-        await self.runner.db(Storage.set_role, user_id, role, self.clock())
+        in_force = await self.runner.db(Storage.set_role, user_id, wanted, self.clock())
         self.on_user_changed(user_id)
+        return user_id, in_force
+
+    async def holders(self) -> list[RoleHolder]:
+        """Everyone with a role, and where it came from (configuration or chat)."""
+        return await self.runner.db(Storage.role_holders)
 
     async def new_cohort(self, name: str, created_by: int) -> str:
         """Create a cohort; returns its join code."""
@@ -89,7 +100,22 @@ class Access:
                 roles=", ".join(r for r in ROLES if r != "student"),
             )
         code = ROLE_INVITE_PREFIX + _new_code()
-        await self.runner.db(Storage.create_invite, code, wanted, None, created_by, self.clock())
+        now = self.clock()
+        await self.runner.db(
+            Storage.create_invite, code, wanted, None, created_by, now, now + self.invite_ttl
+        )
+        return code
+
+    async def open_invites(self) -> list[InviteRecord]:
+        return await self.runner.db(Storage.open_invites, self.clock())
+
+    async def cancel_invite(self, code_text: str) -> str:
+        """Cancel an open role invitation, named by its code or the link that carries it."""
+        code = code_text.strip().rsplit("start=", 1)[-1].strip()
+        if not code:
+            raise AccessRejected("cancel_usage")
+        if not await self.runner.db(Storage.cancel_invite, code, self.clock()):
+            raise AccessRejected("no_such_invite", code=code[:64])
         return code
 
     async def redeem(self, user_id: int, code: str) -> Redeemed:

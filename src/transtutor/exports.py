@@ -3,8 +3,9 @@ or XLSX. One row per learner; one column per outcome (mastery in percent, 0-100)
 last activity and, per project, status and grade; the at-risk reasons.
 
 Column headers are stable English identifiers (scripts read them); times are in the course
-time zone. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is
-prefixed with an apostrophe: learners choose their own names.
+time zone. Learners choose their own names, so text that a spreadsheet would run as a formula
+(`=`, `+`, `-`, `@` first) must stay text: in CSV it is prefixed with an apostrophe (the only
+way a CSV can say so); in XLSX it is stored as a text cell, shown exactly as written.
 """
 
 from __future__ import annotations
@@ -140,14 +141,19 @@ def to_xlsx(table: Table, snapshot: Snapshot, zone: ZoneInfo) -> bytes:
             cells.append(cell)
         return cells
 
+    def text(value: str) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would store "=..." as a formula
+        return cell
+
     sheet.append(heading(table.header))
     for row in table.rows:
-        values: list[Cell] = []
+        values: list[Any] = []
         for c in row:
             if isinstance(c, datetime):
                 values.append(c.astimezone(zone).replace(tzinfo=None, microsecond=0))
             else:
-                values.append(_safe(c) if isinstance(c, str) else c)
+                values.append(text(c) if isinstance(c, str) else c)
         sheet.append(values)
 
     outcomes = book.create_sheet("Outcomes")

@@ -26,7 +26,7 @@ from transtutor.scoring import text as tx
 from transtutor.scoring.checks import ErrorMark, span_of
 from transtutor.scoring.scorer import Scorer, ScoreResult
 from transtutor.selection import choose
-from transtutor.storage import OpenExercise, Storage, UserRecord, utcnow
+from transtutor.storage import OpenExercise, RecordedAttempt, Storage, UserRecord, utcnow
 
 MIN_ANSWER_LIMIT = 1000
 MAX_ANSWER_LIMIT = 4000
@@ -384,12 +384,37 @@ class Practice:
         before, after = recorded
         return Feedback(assignment, result, before, after)
 
+    async def owe_feedback(self, user_id: int, update_id: int) -> bool:
+        """The reply to an answer could not be sent: its feedback is owed, and given the next
+        time the learner writes (see `owed_feedback`). False if the update recorded nothing."""
+        owed = await self.runner.db(Storage.owe_feedback, user_id, update_id)
+        self.forget_cached(user_id)  # the next meet() reads `feedback_owed`
+        return owed
+
+    async def owed_feedback(self, user_id: int) -> list[tuple[int, Feedback]]:
+        """Feedback owed to the learner (attempt id, feedback), oldest first."""
+        return await self.runner.db(self._owed_in, user_id)
+
+    def _owed_in(self, storage: Storage, user_id: int) -> list[tuple[int, Feedback]]:
+        owed = []
+        for attempt_id, recorded in storage.owed_feedback(user_id):
+            feedback = self._feedback_of(storage, recorded)
+            if feedback is not None:
+                owed.append((attempt_id, feedback))
+        return owed
+
+    async def feedback_sent(self, user_id: int, attempt_ids: list[int]) -> None:
+        await self.runner.db(Storage.feedback_sent, attempt_ids)
+        self.forget_cached(user_id)
+
     def _recorded_in(
         self, storage: Storage, user_id: int, update_id: int | None
     ) -> Feedback | None:
         recorded = None if update_id is None else storage.attempt_for_update(user_id, update_id)
-        if recorded is None:
-            return None
+        return None if recorded is None else self._feedback_of(storage, recorded)
+
+    def _feedback_of(self, storage: Storage, recorded: RecordedAttempt) -> Feedback | None:
+        """The feedback an attempt was given, rebuilt from what was stored with it."""
         exercise_set = self._set_in(storage, recorded.set_id, recorded.set_version)
         exercises = exercise_set.exercises if exercise_set else []
         exercise = next((e for e in exercises if e.id == recorded.exercise_id), None)

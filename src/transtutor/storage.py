@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,26 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """Where a role came from (configuration is authoritative at every start; roles given in
+    chat are kept), role invitations that expire, updates skipped as unreadable, feedback owed
+    to a learner whose reply could not be sent."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN role_source TEXT;
+        ALTER TABLE users ADD COLUMN chat_role TEXT;
+        UPDATE users SET role_source = 'legacy', chat_role = role WHERE role != 'student';
+        ALTER TABLE invites ADD COLUMN expires_at TEXT;
+        UPDATE invites SET expires_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, '+7 days')
+            WHERE role IS NOT NULL;
+        ALTER TABLE updates ADD COLUMN skipped TEXT;
+        ALTER TABLE attempts ADD COLUMN feedback_owed INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX attempts_owed ON attempts(user_id) WHERE feedback_owed = 1
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -209,6 +230,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 
 # Where a person's own data lives, for /mydata and /forget: (table, rows that are theirs).
@@ -265,6 +287,32 @@ class UserRecord:
     role: str
     cohort_id: int | None
     created: bool = False  # True when this call registered the user
+    feedback_owed: bool = False  # an answer's feedback could not be sent (see owe_feedback)
+
+
+@dataclass
+class RoleChanges:
+    """What making the database agree with the configured roles changed."""
+
+    revoked: list[tuple[int, str, str]] = field(default_factory=list)  # id, was, now
+    kept: list[tuple[int, str]] = field(default_factory=list)  # pre-tracking roles kept
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    user_id: int
+    name: str
+    role: str
+    source: str  # "config" or "chat"
+
+
+@dataclass(frozen=True)
+class InviteRecord:
+    code: str
+    role: str
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -410,6 +458,10 @@ class AttemptLine:
     at: datetime
 
 
+class StorageUnusable(Exception):
+    """The database file cannot be used: not SQLite, from a newer version, cannot be created."""
+
+
 class Storage:
     """Owns the SQLite file. Create with `Storage.open(path)` or `Storage.memory()`."""
 
@@ -421,15 +473,31 @@ class Storage:
 
     @classmethod
     def open(cls, path: str | Path) -> Storage:
+        """Open (or create) the database file. The directory must exist: a mistyped path must
+        not quietly start an empty database. Raises StorageUnusable with the reason."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(path)
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA busy_timeout = 5000")
-        # Deleted rows are overwritten, not just unlinked: /forget leaves no text in the file.
-        db.execute("PRAGMA secure_delete = ON")
-        return cls(db)
+        if path.is_dir():
+            raise StorageUnusable(f"{path} is a directory, not a database file")
+        if not path.parent.is_dir():
+            raise StorageUnusable(f"the directory {path.parent} does not exist")
+        try:
+            db = sqlite_utils.Database(path)
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA busy_timeout = 5000")
+            # Deleted rows are overwritten, not just unlinked: /forget leaves no text in the file.
+            db.execute("PRAGMA secure_delete = ON")
+            return cls(db)
+        except StorageUnusable as exc:
+            db.close()
+            raise StorageUnusable(f"{path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            reason = str(exc)
+            if "not a database" in reason:
+                reason = "the file is not a transtutor (SQLite) database"
+            elif "unable to open" in reason or "readonly" in reason:
+                reason = f"cannot open or write it ({reason}); is its directory writable?"
+            raise StorageUnusable(f"{path}: {reason}") from None
 
     @classmethod
     def open_reader(cls, path: str | Path) -> Storage:
@@ -452,6 +520,11 @@ class Storage:
 
     def _migrate(self) -> None:
         current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise StorageUnusable(
+                f"written by a newer transtutor (schema {current}; this version knows up to "
+                f"{len(MIGRATIONS)}): upgrade transtutor, or use another database file"
+            )
         for number, migration in enumerate(MIGRATIONS, start=1):
             if number <= current:
                 continue
@@ -604,7 +677,9 @@ class Storage:
         """Register a new user (with the given language and role) or note that they were seen."""
         with self.db.atomic():
             row = self.db.execute(
-                "SELECT name, language, role, cohort_id FROM users WHERE id = ?", [user_id]
+                "SELECT name, language, role, cohort_id, EXISTS (SELECT 1 FROM attempts "
+                "WHERE user_id = users.id AND feedback_owed = 1) FROM users WHERE id = ?",
+                [user_id],
             ).fetchone()
             if row is None:
                 self.db.execute(
@@ -613,24 +688,86 @@ class Storage:
                     [user_id, name, language, role, _iso(now), _iso(now)],
                 )
                 return UserRecord(user_id, name, language, role, None, created=True)
+            # A user registered before writing (a role given by id) gets their language now.
             self.db.execute(
-                "UPDATE users SET name = ?, last_seen_at = ? WHERE id = ?",
-                [name, _iso(now), user_id],
+                "UPDATE users SET name = ?, last_seen_at = ?, language = COALESCE(language, ?) "
+                "WHERE id = ?",
+                [name, _iso(now), language, user_id],
             )
-        return UserRecord(user_id, name, row[1] or language, row[2], row[3])
+        return UserRecord(user_id, name, row[1] or language, row[2], row[3], False, bool(row[4]))
 
     def set_language(self, user_id: int, language: str) -> None:
         with self.db.atomic():
             self.db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
 
-    def set_role(self, user_id: int, role: str, now: datetime | None = None) -> None:
-        """Give a user a role; a user who never wrote to the bot is registered for it."""
+    def set_role(self, user_id: int, role: str, now: datetime | None = None) -> str:
+        """Give a user a role in chat (/grant, an invitation); a user who never wrote to the
+        bot is registered for it. A role from configuration stays in force while configured
+        (the chat role takes over when it is not); returns the role in force."""
+        chat_role = None if role == "student" else role
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO users (id, name, language, role, created_at) "
-                "VALUES (?, '', 'en', ?, ?) ON CONFLICT(id) DO UPDATE SET role = excluded.role",
-                [user_id, role, _iso(now or utcnow())],
+                "INSERT INTO users (id, name, language, role, role_source, chat_role, created_at) "
+                "VALUES (:id, '', NULL, :role, :source, :chat_role, :now) "
+                "ON CONFLICT(id) DO UPDATE SET chat_role = :chat_role, "
+                "role = CASE WHEN role_source = 'config' THEN role ELSE :role END, "
+                "role_source = CASE WHEN role_source = 'config' THEN 'config' ELSE :source END",
+                {
+                    "id": user_id,
+                    "role": role,
+                    "source": "chat" if chat_role else None,
+                    "chat_role": chat_role,
+                    "now": _iso(now or utcnow()),
+                },
             )
+            row = self.db.execute("SELECT role FROM users WHERE id = ?", [user_id]).fetchone()
+        return str(row[0])
+
+    def apply_configured_roles(self, configured: dict[int, str], now: datetime) -> RoleChanges:
+        """Make the database agree with the configured roles: configured users get their role;
+        a role that came from configuration and is configured no more is revoked (the user
+        falls back to a role given in chat, or student). Roles from before role sources were
+        recorded count as configuration when configured, and as given in chat otherwise."""
+        changes = RoleChanges()
+        with self.db.atomic():
+            rows = self.db.execute(
+                "SELECT id, role, role_source, chat_role FROM users "
+                "WHERE role_source IN ('config', 'legacy')"
+            ).fetchall()
+            for user_id, role, source, chat_role in rows:
+                if source == "legacy":
+                    if user_id in configured:
+                        chat_role = None  # it was copied from configuration
+                        self.db.execute("UPDATE users SET chat_role = NULL WHERE id = ?", [user_id])
+                    else:
+                        self.db.execute(
+                            "UPDATE users SET role_source = 'chat' WHERE id = ?", [user_id]
+                        )
+                        changes.kept.append((user_id, role))
+                        continue
+                if user_id not in configured:
+                    fallback = chat_role or "student"
+                    self.db.execute(
+                        "UPDATE users SET role = ?, role_source = ? WHERE id = ?",
+                        [fallback, "chat" if chat_role else None, user_id],
+                    )
+                    changes.revoked.append((user_id, role, fallback))
+            for user_id, role in configured.items():
+                self.db.execute(
+                    "INSERT INTO users (id, name, language, role, role_source, created_at) "
+                    "VALUES (?, '', NULL, ?, 'config', ?) ON CONFLICT(id) DO UPDATE SET "
+                    "role = excluded.role, role_source = 'config'",
+                    [user_id, role, _iso(now)],
+                )
+        return changes
+
+    def role_holders(self) -> list[RoleHolder]:
+        """Everyone with a role other than student, strongest role first."""
+        rows = self.db.execute(
+            "SELECT id, name, role, role_source FROM users WHERE role != 'student' "
+            "ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END, id"
+        ).fetchall()
+        return [RoleHolder(r[0], r[1] or "", r[2], r[3] or "chat") for r in rows]
 
     def create_invite(
         self,
@@ -639,20 +776,23 @@ class Storage:
         cohort_id: int | None,
         created_by: int | None,
         now: datetime,
+        expires_at: datetime | None = None,
     ) -> None:
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO invites (code, role, cohort_id, created_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [code, role, cohort_id, created_by, _iso(now)],
+                "INSERT INTO invites (code, role, cohort_id, created_by, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [code, role, cohort_id, created_by, _iso(now), expires_at and _iso(expires_at)],
             )
 
     def redeem_invite(self, code: str, user_id: int, now: datetime) -> str | None:
-        """Use a one-time role invite: the role it gave, or None if unknown or already used."""
+        """Use a one-time role invite: the role it gave, or None if unknown, already used,
+        cancelled or expired."""
         with self.db.atomic():
             row = self.db.execute(
-                "SELECT role FROM invites WHERE code = ? AND used_by IS NULL AND role IS NOT NULL",
-                [code],
+                "SELECT role FROM invites WHERE code = ? AND used_by IS NULL AND role IS NOT NULL "
+                "AND (expires_at IS NULL OR expires_at > ?)",
+                [code, _iso(now)],
             ).fetchone()
             if row is None:
                 return None
@@ -662,6 +802,35 @@ class Storage:
             )
             self.set_role(user_id, row[0], now)
         return str(row[0])
+
+    def open_invites(self, now: datetime) -> list[InviteRecord]:
+        """Role invitations not used, cancelled or expired, oldest first."""
+        rows = self.db.execute(
+            "SELECT code, role, created_by, created_at, expires_at FROM invites "
+            "WHERE role IS NOT NULL AND used_by IS NULL AND (expires_at IS NULL OR expires_at > ?) "
+            "ORDER BY created_at",
+            [_iso(now)],
+        ).fetchall()
+        return [
+            InviteRecord(
+                r[0],
+                r[1],
+                r[2],
+                datetime.fromisoformat(r[3]),
+                datetime.fromisoformat(r[4]) if r[4] else None,
+            )
+            for r in rows
+        ]
+
+    def cancel_invite(self, code: str, now: datetime) -> bool:
+        """End an open role invitation at once (it expires now); False if none is open."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE invites SET expires_at = ? WHERE code = ? AND role IS NOT NULL "
+                "AND used_by IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+                [_iso(now), code, _iso(now)],
+            )
+        return cursor.rowcount == 1
 
     def cohort_by_code(self, code: str) -> tuple[int, str] | None:
         row = self.db.execute("SELECT id, name FROM cohorts WHERE code = ?", [code]).fetchone()
@@ -804,6 +973,31 @@ class Storage:
             [user_id, update_id],
         ).fetchone()
         return RecordedAttempt(row[0], row[1], row[2], json.loads(row[3])) if row else None
+
+    def owe_feedback(self, user_id: int, update_id: int) -> bool:
+        """The feedback on the attempt this update recorded could not be sent: owe it (it is
+        sent when the learner next writes). False if the update recorded no attempt."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE attempts SET feedback_owed = 1 WHERE id = (SELECT id FROM attempts "
+                "WHERE user_id = ? AND update_id = ? ORDER BY id DESC LIMIT 1)",
+                [user_id, update_id],
+            )
+        return cursor.rowcount == 1
+
+    def owed_feedback(self, user_id: int) -> list[tuple[int, RecordedAttempt]]:
+        """Attempts whose feedback is owed to the learner (attempt id, attempt), oldest first."""
+        rows = self.db.execute(
+            "SELECT id, set_id, set_version, exercise_id, result FROM attempts "
+            "WHERE user_id = ? AND feedback_owed = 1 ORDER BY id",
+            [user_id],
+        ).fetchall()
+        return [(r[0], RecordedAttempt(r[1], r[2], r[3], json.loads(r[4]))) for r in rows]
+
+    def feedback_sent(self, attempt_ids: list[int]) -> None:
+        with self.db.atomic():
+            for attempt_id in attempt_ids:
+                self.db.execute("UPDATE attempts SET feedback_owed = 0 WHERE id = ?", [attempt_id])
 
     def mastery(self, user_id: int) -> dict[str, OutcomeMastery]:
         rows = self.db.execute(
@@ -1316,6 +1510,24 @@ class Storage:
                     [min(u[0] for u in updates) - REMEMBERED_UPDATES],
                 )
         return fresh
+
+    def skip_updates(self, updates: list[tuple[int, str]], now: datetime) -> None:
+        """Updates that cannot be read (id, type): recorded as done and skipped, nothing else
+        kept, so they are confirmed and never tried again."""
+        with self.db.atomic():
+            for update_id, kind in updates:
+                self.db.execute(
+                    "INSERT INTO updates (update_id, data, received_at, done_at, skipped) "
+                    "VALUES (?, '', ?, ?, ?) ON CONFLICT(update_id) DO UPDATE SET data = '', "
+                    "user_id = NULL, done_at = excluded.done_at, skipped = excluded.skipped",
+                    [update_id, _iso(now), _iso(now), kind],
+                )
+
+    def skipped_updates(self) -> list[tuple[int, str]]:
+        rows = self.db.execute(
+            "SELECT update_id, skipped FROM updates WHERE skipped IS NOT NULL ORDER BY update_id"
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     def finish_update(self, update_id: int, now: datetime) -> None:
         """Handled: keep only the id (to recognise a redelivery), not the message or sender."""
