@@ -2,7 +2,10 @@
 
 Runs the real `transtutor score-batch` over the file and reports Kendall tau-b between its
 scores and the MQM scores, next to plain sacrebleu sentence chrF, BLEU and -TER on the same
-lines (and the adequacy metric alone, to show what the rubric checks add).
+lines (and the adequacy metric alone, to show what the error detection adds). Also the
+separation issue 16 asks for: the median score of MT the experts found error-free against MT
+with at least one major error (target: 15 points apart), and the 10th percentile of the
+error-free MT (target: >= 60).
 
     python benchmarks/agreement.py [--data ../shared/data/mqm-ted-zhen-dev.jsonl]
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,6 +77,21 @@ def main() -> int:
         f"score-batch took {elapsed:.1f} s for {len(rows)} lines "
         f"({len(rows) / elapsed:.0f} lines/s including start-up)"
     )
+    free = [s for s, row in zip(ours, rows, strict=True) if row["mqm"] == 0]
+    major = [
+        s
+        for s, row in zip(ours, rows, strict=True)
+        if any(e["severity"].lower() in ("major", "critical") for e in row["errors"])
+    ]
+    gap = statistics.median(free) - statistics.median(major)
+    p10 = sorted(free)[len(free) // 10]
+    print(
+        f"error-free MT (n={len(free)}): median {statistics.median(free):.1f}, 10th percentile "
+        f"{p10:.1f}; MT with a major error (n={len(major)}): median "
+        f"{statistics.median(major):.1f}; gap {gap:.1f} points (targets: gap >= 15, p10 >= 60)"
+    )
+    flagged = sum(1 for row in rows if by_id[row["id"]].get("errors"))
+    print(f"lines with at least one detected error: {flagged} of {len(rows)}")
     return 0 if results["transtutor score (all checks)"] >= best else 1
 
 

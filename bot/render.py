@@ -85,8 +85,11 @@ def feedback_text(t: Translator, feedback: Feedback) -> str:
     problems = result.feedback(t.language)
     if problems:
         lines += ["", t("feedback.issues"), *(f"• {quote(line)}" for line in problems)]
-    else:
+    elif result.score >= 70:
         lines += ["", t("feedback.all_passed")]
+    else:
+        # Never "all checks passed" beside a low score.
+        lines += ["", t("feedback.no_errors_found")]
     if exercise.type is ExerciseType.error_spot:
         lines += ["", t("feedback.annotated")]
         lines += [

@@ -2,7 +2,9 @@
 
 Input line: {"id", "source", "candidate", "references", optional "type", "mt", "glossary",
 "forbidden", "errors", "marks", "source_lang", "target_lang"}. Output line: {"id", "score",
-"metrics", "checks"}, or {"id", "line", "error"} for an item that could not be scored.
+"metrics", "checks", "errors"} ("errors": the detected errors, most severe first, each with
+"kind", "category", "severity", "found", "expected", "source", "weight" and "feedback"), or
+{"id", "line", "error"} for an item that could not be scored.
 """
 
 from __future__ import annotations
@@ -141,6 +143,10 @@ def score_lines(
                     "feedback": c.feedback.get("en", ""),
                 }
                 for c in result.criteria
+            ],
+            "errors": [
+                {**{k: v for k, v in e.items() if k != "feedback"}, "feedback": e["feedback"]["en"]}
+                for e in result.errors
             ],
         }
 

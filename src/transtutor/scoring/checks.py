@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from transtutor.content.models import CheckKind, ErrorAnnotation, ExerciseType
+from transtutor.scoring import detect as dt
 from transtutor.scoring import text as tx
 from transtutor.scoring.metrics import MetricSuite, suite_for
 
@@ -249,8 +250,42 @@ def mt_unchanged(attempt: Attempt, params: dict[str, Any]) -> Finding:
             return NOT_APPLICABLE
         left = [span for span in wrong if contains(attempt.candidate_folded, span)]
         return Finding(1 - len(left) / len(wrong), left)
-    same = _squash(attempt.candidate) == _squash(attempt.mt)
-    return Finding(0.0, [attempt.mt[:60]]) if same else Finding(1.0)
+    # No declared errors: find them, with the same detector, in the MT against the references.
+    # An adequate MT accepted unchanged is good post-editing, not a missed error.
+    found = mt_errors(attempt)
+    if not found:
+        return Finding(1.0)
+    if _squash(attempt.candidate) == _squash(attempt.mt):
+        return Finding(0.0, [e.found or e.expected for e in found])
+    left = [e.found for e in found if e.found and contains(attempt.candidate_folded, e.found)]
+    return Finding(1 - len(left) / len(found), left)
+
+
+def mt_errors(attempt: Attempt) -> list[dt.DetectedError]:
+    """Major and critical errors of the exercise's MT (none when it is adequate)."""
+    if not attempt.mt:
+        return []
+    return [
+        e
+        for e in _mt_errors(
+            attempt.source,
+            attempt.mt,
+            tuple(attempt.references),
+            attempt.source_lang,
+            attempt.target_lang,
+        )
+        if e.severity != "minor"
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _mt_errors(
+    source: str, mt: str, references: tuple[str, ...], source_lang: str, target_lang: str
+) -> tuple[dt.DetectedError, ...]:
+    # The same for every learner of an exercise.
+    found = dt.detect(source, mt, list(references), source_lang, target_lang)
+    found += dt.numbers(mt, list(references), source)
+    return tuple(found)
 
 
 def _squash(text: str) -> str:
@@ -262,7 +297,11 @@ def post_edit_effort(attempt: Attempt, params: dict[str, Any]) -> Finding:
     if attempt.type is not ExerciseType.post_edit or not attempt.mt:
         return NOT_APPLICABLE
     hter = attempt.suite.ter(attempt.candidate, [attempt.mt])
-    needed = needed_ter(attempt.target_lang, attempt.mt, tuple(attempt.references))
+    # An MT with no errors to fix needs no edits: rewriting it heavily is over-editing.
+    adequate = not attempt.errors and not mt_errors(attempt)
+    needed = (
+        0.0 if adequate else needed_ter(attempt.target_lang, attempt.mt, tuple(attempt.references))
+    )
     slack = float(params.get("max_extra", 40))
     excess = hter - needed - slack
     details = {"hter": f"{hter:.0f}", "needed": f"{needed:.0f}"}
@@ -326,6 +365,31 @@ def overlap_f1(a: tuple[int, int], b: tuple[int, int]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+# Units an annotator marks: words in Latin script, characters in Chinese.
+_UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[A-Za-z0-9][A-Za-z0-9'’\-.,%]*")
+# Each word marked beyond the error divides the credit by (1 + EXTRA_WORD_COST x extra):
+# two extra words keep 83%, ten keep 50% (a whole sentence marked is not a located error).
+EXTRA_WORD_COST = 0.1
+
+
+def overlap_credit(mt: str, error: tuple[int, int], mark: tuple[int, int]) -> float:
+    """How an MQM annotator would judge a mark against an annotated error: the share of the
+    error's words it covers, reduced gently for each word marked around it ("Either party
+    may" for «may» keeps 83%)."""
+    units = [(m.start(), m.end()) for m in _UNIT.finditer(mt)]
+
+    def inside(span: tuple[int, int]) -> set[int]:
+        return {i for i, (s, e) in enumerate(units) if s < span[1] and e > span[0]}
+
+    gold, marked = inside(error), inside(mark)
+    if not gold:
+        return overlap_f1(error, mark)
+    covered = len(gold & marked) / len(gold)
+    if not covered:
+        return 0.0
+    return covered / (1 + EXTRA_WORD_COST * len(marked - gold))
+
+
 def match_marks(
     mt: str, errors: list[ErrorAnnotation], marks: list[ErrorMark]
 ) -> list[tuple[ErrorAnnotation, ErrorMark | None, float]]:
@@ -336,7 +400,9 @@ def match_marks(
     for error in errors:
         start = mt.find(error.span)
         gold = (start, start + len(error.span))
-        scored = [(overlap_f1(gold, span), i) for i in free if (span := located[i][1]) is not None]
+        scored = [
+            (overlap_credit(mt, gold, span), i) for i in free if (span := located[i][1]) is not None
+        ]
         best = max(scored, default=(0.0, -1))
         if best[0] > 0:
             free.remove(best[1])

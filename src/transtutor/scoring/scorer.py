@@ -1,14 +1,20 @@
-"""Score one submission: metrics, rubric checks, feedback and outcome evidence in one value.
+"""Score one submission: metrics, detected errors, rubric checks, feedback and outcome
+evidence in one value.
 
 How the score is made (also in the README, "Scoring"):
 
-1. base: for translate and post_edit, the adequacy metric (chrF+, beta 3, against all
-   references) mapped through CALIBRATION, a fixed increasing piecewise-linear curve that turns
-   "as close to a reference as good human translations get" into 85-100 and off-topic text into
-   under 10. For error_spot, 100 x how well the marked words overlap the annotated errors.
-2. each applicable rubric criterion with value v (1 met .. 0 not met) and weight w multiplies
-   the base by (1 - w x (1 - v)): a failed criterion of weight 0.2 takes 20% off.
-3. the result is rounded to one decimal; an empty answer scores 0.
+1. closeness Q: for translate and post_edit, the surface metric (chrF+, beta 3, against all
+   references) mapped through CALIBRATION, and the meaning (embedding similarity with the
+   closest reference) mapped through MEANING_CALIBRATION; English targets blend the two
+   (SURFACE_SHARE), Chinese targets take the higher (character n-grams cannot tell a Chinese
+   paraphrase from an error). For error_spot, 100 x how well the marks overlap the errors.
+2. errors: `transtutor.scoring.detect` finds accuracy errors by MQM category and severity;
+   the rubric's numbers, names, untranslated, length, glossary, forbidden-term and punctuation
+   findings become errors too. The score is Q x K / (K + sum of MQM weights), see
+   `transtutor.scoring.severity`. A non-translation keeps at most its surface closeness.
+3. the other rubric criteria (post-editing, error_spot category and severity), value v and
+   weight w, multiply by (1 - w x (1 - v)).
+4. the result is rounded to one decimal; an empty answer scores 0.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from transtutor.content.models import (
+    CheckKind,
     Exercise,
     ExerciseSet,
     ExerciseType,
@@ -26,6 +33,9 @@ from transtutor.content.models import (
     default_rubric,
 )
 from transtutor.errors import UnknownRubric
+from transtutor.scoring import detect as dt
+from transtutor.scoring import meaning
+from transtutor.scoring import severity as sv
 from transtutor.scoring.checks import CHECKS, Attempt, ErrorMark, Finding, applies
 from transtutor.scoring.text import quote
 
@@ -40,16 +50,65 @@ CALIBRATION: tuple[tuple[float, float], ...] = (
     (75, 90),
     (100, 100),
 )
+# (embedding similarity x 100, closeness) knots: error-free MT of the dev data has a median
+# similarity of 0.94 to its reference (10th percentile 0.84), unrelated sentences 0.08 (90th
+# percentile 0.29).
+MEANING_CALIBRATION: tuple[tuple[float, float], ...] = (
+    (0, 0),
+    (30, 0),
+    (60, 50),
+    (75, 80),
+    (85, 92),
+    (100, 100),
+)
+# English targets: share of the surface metric in Q (the rest is meaning). Measured with the
+# whole scorer: 0.7 agrees a little better with the dev MQM ratings (tau 0.158 vs 0.156), 0.5
+# is fairer to correct answers worded unlike the reference (the course's second references
+# against the first: median 80.2 vs 74.8, 10th percentile 64.5 vs 57.5). Both beat every plain
+# sacrebleu metric (chrF 0.147); we take the fairer.
+SURFACE_SHARE = 0.5
 PASS_AT = 0.999
+# Checks whose findings are scored as detected errors (by severity) rather than by weight.
+ERROR_CHECKS = frozenset(
+    {
+        CheckKind.numbers,
+        CheckKind.entities,
+        CheckKind.untranslated,
+        CheckKind.length_ratio,
+        CheckKind.glossary,
+        CheckKind.forbidden_terms,
+        CheckKind.punctuation,
+    }
+)
+# Error branch -> the checks whose outcomes it gives evidence for.
+BRANCH_CHECKS = {
+    "accuracy": {
+        CheckKind.numbers,
+        CheckKind.entities,
+        CheckKind.untranslated,
+        CheckKind.length_ratio,
+    },
+    "terminology": {CheckKind.glossary, CheckKind.forbidden_terms},
+    "fluency": {CheckKind.punctuation},
+}
 
 Status = Literal["pass", "partial", "fail"]
 
 
-def calibrate(adequacy: float) -> float:
-    for (x0, y0), (x1, y1) in pairwise(CALIBRATION):
+def calibrate(adequacy: float, knots: tuple[tuple[float, float], ...] = CALIBRATION) -> float:
+    for (x0, y0), (x1, y1) in pairwise(knots):
         if adequacy <= x1:
             return y0 + (y1 - y0) * (max(adequacy, x0) - x0) / (x1 - x0)
     return 100.0
+
+
+def closeness(surface: float, similarity: float, target_lang: str) -> float:
+    """Q, 0..100: how close the answer is to a reference, in form and in meaning."""
+    form = calibrate(surface)
+    sense = calibrate(100 * similarity, MEANING_CALIBRATION)
+    if target_lang == "zh":
+        return max(form, sense)
+    return SURFACE_SHARE * form + (1 - SURFACE_SHARE) * sense
 
 
 @dataclass(frozen=True)
@@ -73,14 +132,24 @@ class ScoreResult:
     evidence: dict[str, float]
     rubric: str
     signatures: dict[str, str] = field(default_factory=dict)
+    # Detected errors, most severe first: kind, category, severity, found, expected, source,
+    # weight and feedback {en, zh} (see `transtutor.scoring.severity.as_record`).
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[CriterionResult]:
         return [c for c in self.criteria if c.status != "pass"]
 
     def feedback(self, lang: str) -> list[str]:
-        """One line per criterion not fully met, in the learner's language."""
-        return [c.feedback[lang] for c in self.failed if c.feedback.get(lang)]
+        """One line per detected error (most severe first), then one per other criterion not
+        fully met, in the learner's language."""
+        lines = [e["feedback"][lang] for e in self.errors if e["feedback"].get(lang)]
+        detected = {k.value for k in ERROR_CHECKS}
+        return lines + [
+            c.feedback[lang]
+            for c in self.failed
+            if c.feedback.get(lang) and c.check not in detected
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -156,27 +225,42 @@ class Scorer:
         else:
             base, metrics, signatures = self._translation_base(attempt)
         criteria = [] if base is None else self._criteria(attempt, rubric, outcomes)
+        errors: list[dt.DetectedError] = []
+        if base is not None and attempt.type is not ExerciseType.error_spot:
+            errors = attempt_errors(attempt, criteria)
+            if any(e.category == "Non-translation" for e in errors):
+                # Its meaning may survive in another language; its form does not.
+                base = min(base, calibrate(metrics.get("adequacy", 0.0)))
         score = 0.0 if base is None else base
         for result in criteria:
-            score *= 1 - result.weight * (1 - result.value)
-        score = round(score, 1)
+            if CheckKind(result.check) not in ERROR_CHECKS:
+                score *= 1 - result.weight * (1 - result.value)
+        score = round(score * sv.factor(errors), 1)
         return ScoreResult(
             score=score,
             type=attempt.type.value,
             metrics=metrics,
             criteria=criteria,
-            evidence=_evidence(score, outcomes, criteria),
+            evidence=_evidence(score, outcomes, criteria, errors, rubric),
             rubric=rubric.id,
             signatures=signatures,
+            errors=[sv.as_record(e) for e in errors],
         )
 
     def _translation_base(
         self, attempt: Attempt
     ) -> tuple[float | None, dict[str, float], dict[str, str]]:
         if not attempt.candidate.strip():
-            return None, {"bleu": 0.0, "chrf": 0.0, "ter": 100.0, "adequacy": 0.0}, {}
+            return (
+                None,
+                {"bleu": 0.0, "chrf": 0.0, "ter": 100.0, "adequacy": 0.0, "meaning": 0.0},
+                {},
+            )
         values = attempt.suite.score(attempt.candidate, attempt.references)
-        return calibrate(values.adequacy), values.as_dict(), attempt.suite.signatures
+        similarity = max(meaning.similarity(attempt.candidate, r) for r in attempt.references)
+        metrics = {**values.as_dict(), "meaning": round(100 * similarity, 2)}
+        signatures = {**attempt.suite.signatures, "meaning": MEANING_SIGNATURE}
+        return closeness(values.adequacy, similarity, attempt.target_lang), metrics, signatures
 
     def _spot_base(self, attempt: Attempt) -> tuple[float | None, dict[str, float], dict[str, str]]:
         if not attempt.marks:
@@ -220,16 +304,105 @@ class Scorer:
         return results
 
 
+MEANING_SIGNATURE = "USE-multilingual-v3|cosine|max-over-refs"
+
+
+def attempt_errors(attempt: Attempt, criteria: list[CriterionResult]) -> list[dt.DetectedError]:
+    """Every error of a translation or post-edit: the detector's, and the rubric findings
+    that are errors (numbers, names, untranslated text, length, terminology, punctuation)."""
+    found = dt.detect(
+        attempt.source,
+        attempt.candidate,
+        attempt.references,
+        attempt.source_lang,
+        attempt.target_lang,
+    )
+    if any(e.category == "Non-translation" for e in found):
+        return found
+    by_check = {CheckKind(c.check): c for c in criteria}
+    if CheckKind.numbers in by_check:
+        found += dt.numbers(attempt.candidate, attempt.references, attempt.source)
+    found += _check_errors(by_check, found)
+    return dt.sort_errors(found)
+
+
+def _check_errors(
+    by_check: dict[CheckKind, CriterionResult], found: list[dt.DetectedError]
+) -> list[dt.DetectedError]:
+    errors: list[dt.DetectedError] = []
+    named = {e.expected.casefold() for e in found if e.kind == "entity"}
+    if (c := by_check.get(CheckKind.entities)) and c.status != "pass":
+        errors += [
+            dt.DetectedError("entity", "Accuracy/Omission", "major", "", item)
+            for item in c.items
+            if item.casefold() not in named
+        ]
+    if (c := by_check.get(CheckKind.untranslated)) and c.status != "pass":
+        level: dt.Severity = "major" if c.status == "fail" else "minor"
+        errors.append(
+            dt.DetectedError("untranslated", "Accuracy/Untranslated", level, ", ".join(c.items))
+        )
+    if (c := by_check.get(CheckKind.glossary)) and c.status != "pass":
+        errors += [
+            dt.DetectedError("terminology", "Terminology/Glossary", "major", "", item)
+            for item in c.items
+        ]
+    if (c := by_check.get(CheckKind.forbidden_terms)) and c.status != "pass":
+        errors += [
+            dt.DetectedError("forbidden", "Terminology/Inappropriate", "major", item)
+            for item in c.items
+        ]
+    if (c := by_check.get(CheckKind.punctuation)) and c.status != "pass":
+        errors += [
+            dt.DetectedError("punctuation", "Fluency/Punctuation", "minor", item, punctuation=True)
+            for item in c.items
+        ]
+    if (c := by_check.get(CheckKind.length_ratio)) and c.status == "fail":
+        short = c.items and _ratio(c.items[0]) < 1
+        same = "Accuracy/Omission" if short else "Accuracy/Addition"
+        if not any(e.category == same and e.severity != "minor" for e in [*found, *errors]):
+            kind = "too_short" if short else "too_long"
+            errors.append(dt.DetectedError(kind, same, "major", c.items[0]))
+    return errors
+
+
+def _ratio(item: str) -> float:
+    try:
+        return float(item.rstrip("%")) / 100
+    except ValueError:
+        return 1.0
+
+
 def _evidence(
-    score: float, outcomes: list[str], criteria: list[CriterionResult]
+    score: float,
+    outcomes: list[str],
+    criteria: list[CriterionResult],
+    errors: list[dt.DetectedError],
+    rubric: Rubric,
 ) -> dict[str, float]:
-    """Per outcome 0..1: the overall score for the exercise's outcomes, each criterion's value
-    (at most score/100) for the outcomes the rubric ties it to; averaged where both speak."""
+    """Per outcome 0..1: the overall score for the exercise's outcomes; for the outcomes the
+    rubric ties to accuracy, terminology and fluency checks, score/100 times the share kept
+    after that branch's errors (K / (K + their MQM weights)); for the other criteria, their
+    value, at most score/100 (passing a check in a poor answer is no evidence of skill);
+    averaged where several speak."""
     collected: dict[str, list[float]] = defaultdict(list)
     for outcome in outcomes:
         collected[outcome].append(score / 100)
+    cap = score / 100
+    for branch, checks in BRANCH_CHECKS.items():
+        # As in _criteria: a criterion naming no outcome speaks for the exercise's own.
+        tied = {o for c in rubric.criteria if c.check in checks for o in c.outcomes or outcomes}
+        in_branch = [e for e in errors if e.branch == branch]
+        applicable = any(CheckKind(c.check) in checks for c in criteria) or in_branch
+        if not applicable:
+            continue
+        for outcome in sorted(tied):
+            # The branch's own errors count twice against its outcomes: once in the score,
+            # once here, so that mastery shows what kind of error the learner makes.
+            collected[outcome].append(cap * sv.factor(in_branch))
     for criterion in criteria:
+        if CheckKind(criterion.check) in ERROR_CHECKS:
+            continue
         for outcome in criterion.outcomes:
-            # Passing a check in a poor answer is no evidence of skill: cap it by the score.
-            collected[outcome].append(min(criterion.value, score / 100))
+            collected[outcome].append(min(criterion.value, cap))
     return {o: round(sum(v) / len(v), 3) for o, v in collected.items()}

@@ -1,0 +1,341 @@
+"""Errors a translation teacher marks, found and priced by severity, in both directions: the
+learner sees the words quoted, what was expected, and a score that agrees with the feedback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from transtutor.content.library import Library
+from transtutor.content.models import (
+    ErrorAnnotation,
+    Exercise,
+    ExerciseSet,
+    ExerciseType,
+)
+from transtutor.scoring.batch import BatchItem, score_lines
+from transtutor.scoring.checks import Attempt, ErrorMark
+from transtutor.scoring.scorer import Scorer, ScoreResult
+
+GOLDEN = Path(__file__).resolve().parents[1] / "benchmarks" / "golden"
+
+
+def score(
+    scorer: Scorer,
+    source: str,
+    candidate: str,
+    references: list[str],
+    **extra: object,
+) -> ScoreResult:
+    item = BatchItem.model_validate(
+        {"id": 1, "source": source, "candidate": candidate, "references": references, **extra}
+    )
+    attempt = item.attempt()
+    rubric = scorer.rubric(None, f"{attempt.source_lang}-{attempt.target_lang}")
+    return scorer.score(attempt, rubric, ["LO1"])
+
+
+def kinds(result: ScoreResult) -> list[tuple[str, str]]:
+    return [(e["kind"], e["severity"]) for e in result.errors]
+
+
+def test_profit_that_rose_instead_of_fell_is_critical_and_quoted(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "该公司去年的净利润下降了12%。",
+        "The company's net profit rose by 12% last year.",
+        ["The company's net profit fell by 12% last year."],
+    )
+    assert result.score < 70
+    assert ("antonym", "critical") in kinds(result)
+    line = result.feedback("en")[0]
+    assert "«rose»" in line and "下降" in line and "fell" in line
+    assert "«rose»" in result.feedback("zh")[0]
+
+
+def test_inspection_that_found_serious_problems_instead_of_none_is_critical(
+    scorer: Scorer,
+) -> None:
+    result = score(
+        scorer,
+        "核电站的安全检查没有发现任何问题。",
+        "The safety inspection of the nuclear power plant found serious problems.",
+        ["The safety inspection of the nuclear power plant found no problems."],
+    )
+    assert result.score < 70
+    assert ("polarity", "critical") in kinds(result)
+    assert "«serious problems»" in result.feedback("en")[0]
+    assert "no problems" in result.feedback("en")[0]
+
+
+def test_correct_answers_worded_differently_keep_a_good_score(scorer: Scorer) -> None:
+    paraphrase = score(
+        scorer,
+        "核电站的安全检查没有发现任何问题。",
+        "The safety inspection at the nuclear plant did not find any problems.",
+        ["The safety inspection of the nuclear power plant found no problems."],
+    )
+    assert paraphrase.errors == []
+    assert paraphrase.score >= 80
+
+
+# (direction, source, answer, references, expected error kind, severity)
+DETECTED = [
+    (
+        "zh-en",
+        "该套餐每月收费500元。",
+        "The plan costs 5,000 yuan a month.",
+        ["The plan costs 500 yuan per month."],
+        "number_wrong",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "该套餐每月收费500元。",
+        "The plan costs yuan a month.",
+        ["The plan costs 500 yuan per month."],
+        "number_missing",
+        "major",
+    ),
+    (
+        "zh-en",
+        "深圳的风电场将提供清洁电力。",
+        "The wind farm in Guangzhou will supply clean power.",
+        ["The wind farm in Shenzhen will supply clean electricity."],
+        "entity",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "该公司去年的净利润下降了12%。",
+        "The company's net profit fell by 12% last year, which shocked investors around the world.",
+        ["The company's net profit fell by 12% last year."],
+        "addition",
+        "major",
+    ),
+    (
+        "en-zh",
+        "The company's net profit fell by 12% last year.",
+        "该公司去年的净利润上升了12%。",
+        ["该公司去年的净利润下降了12%。"],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The company's net profit fell by 12% last year.",
+        "该公司去年的净利润没有下降12%。",
+        ["该公司去年的净利润下降了12%。"],
+        "polarity",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The wind farm in Shenzhen will supply clean electricity.",
+        "广州的风电场将提供清洁电力。",
+        ["深圳的风电场将提供清洁电力。"],
+        "entity",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The wind farm will supply clean electricity to about 300,000 households.",
+        "该风电场将为约30万户家庭提供清洁电力，这一消息令许多观察人士感到意外。",
+        ["该风电场将为约30万户家庭提供清洁电力。"],
+        "addition",
+        "major",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pair", "source", "answer", "references", "kind", "severity"), DETECTED)
+def test_each_kind_of_error_is_found_with_its_severity(
+    scorer: Scorer,
+    pair: str,
+    source: str,
+    answer: str,
+    references: list[str],
+    kind: str,
+    severity: str,
+) -> None:
+    source_lang = pair.split("-")[0]
+    clean = score(scorer, source, references[0], references, source_lang=source_lang)
+    result = score(scorer, source, answer, references, source_lang=source_lang)
+    assert (kind, severity) in kinds(result), result.errors
+    drop = clean.score - result.score
+    assert drop >= (20 if severity == "critical" else 8)
+    assert result.feedback("en") and result.feedback("zh")
+
+
+def test_most_severe_error_comes_first(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "该公司去年的净利润下降了12%。",
+        "The company's net profit rose by 21% last year, which shocked investors everywhere.",
+        ["The company's net profit fell by 12% last year."],
+    )
+    order = {"critical": 0, "major": 1, "minor": 2}
+    ranks = [order[e["severity"]] for e in result.errors]
+    assert ranks == sorted(ranks) and ranks[0] == 0
+
+
+def test_golden_chinese_paraphrases_score_well_and_their_critical_errors_do_not(
+    library: Library, scorer: Scorer
+) -> None:
+    rows = yaml.safe_load((GOLDEN / "en-zh-paraphrases.yaml").read_text(encoding="utf-8"))
+    assert len(rows) >= 30
+    exercises = {
+        e.id: (e, s) for s in library.sets.values() for e in s.exercises if s.target_lang == "zh"
+    }
+    for row in rows:
+        exercise, exercise_set = exercises[row["id"]]
+        assert row["answer"] not in exercise.references
+        good = scorer.score_exercise(exercise, exercise_set, row["answer"])
+        bad = scorer.score_exercise(exercise, exercise_set, row["critical"])
+        assert good.score >= 80, (row["id"], row["answer"], good.errors)
+        assert good.errors == [], (row["id"], good.errors)
+        assert bad.score < 70, (row["id"], row["critical"], bad.errors)
+        assert any(e["severity"] == "critical" for e in bad.errors)
+
+
+def test_an_answer_in_the_source_language_gets_one_line_saying_so(scorer: Scorer) -> None:
+    source = "We are looking into the issue. Thank you for your patience."
+    result = score(scorer, source, source, ["我们正在调查此事，感谢您的耐心。"])
+    assert result.score < 10
+    assert kinds(result) == [("wrong_language", "critical")]
+    assert len(result.feedback("en")) == 1 and "not a translation" in result.feedback("en")[0]
+    assert "不是译文" in result.feedback("zh")[0]
+
+
+def test_an_unrelated_answer_is_not_a_translation(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "该公司去年的净利润下降了12%。",
+        "I really enjoy hiking in the mountains with my dog.",
+        ["The company's net profit fell by 12% last year."],
+    )
+    assert result.score < 20
+    assert kinds(result) == [("unrelated", "critical")]
+
+
+def _post_edit(mt: str, references: list[str]) -> tuple[Exercise, ExerciseSet]:
+    exercise = Exercise(
+        id="pe-ok",
+        type=ExerciseType.post_edit,
+        source="央行表示，将继续稳妥推进数字人民币研发。",
+        mt=mt,
+        references=references,
+        outcomes=["LO4"],
+    )
+    exercise_set = ExerciseSet(
+        id="pe-set",
+        title={"en": "Post-editing", "zh": "译后编辑"},
+        language_pair="zh-en",
+        outcomes=["LO4"],
+        exercises=[exercise],
+    )
+    return exercise, exercise_set
+
+
+def test_an_adequate_mt_accepted_unchanged_passes(scorer: Scorer) -> None:
+    mt = (
+        "The central bank said it will continue to steadily advance e-CNY research and development."
+    )
+    exercise, exercise_set = _post_edit(
+        mt,
+        [
+            "The central bank said it would continue to advance e-CNY research and development "
+            "in a steady and prudent manner.",
+            "The central bank said it will keep steadily advancing research and development of "
+            "the e-CNY.",
+        ],
+    )
+    accepted = scorer.score_exercise(exercise, exercise_set, mt)
+    assert accepted.score >= 70
+    assert accepted.errors == []
+    assert not any("still there" in line for line in accepted.feedback("en"))
+    rewritten = scorer.score_exercise(
+        exercise,
+        exercise_set,
+        "According to the central bank, research on and development of the e-CNY is going to "
+        "be pushed forward steadily and prudently from now on.",
+    )
+    # Rewriting a good MT heavily is over-editing (effort), not an error.
+    assert "edit-economy" in {c.id for c in rewritten.failed}
+    assert all(e["severity"] != "critical" for e in rewritten.errors)
+
+
+def test_an_mt_with_an_undeclared_error_left_unchanged_fails(scorer: Scorer) -> None:
+    mt = "The central bank said it will stop advancing e-CNY research and development."
+    exercise, exercise_set = _post_edit(
+        mt,
+        ["The central bank said it will keep steadily advancing e-CNY research and development."],
+    )
+    result = scorer.score_exercise(exercise, exercise_set, mt)
+    assert result.score < 70
+    assert "mt-errors-fixed" in {c.id for c in result.failed}
+
+
+def _spot(scorer: Scorer, mark: str) -> ScoreResult:
+    return scorer.score(
+        Attempt(
+            type=ExerciseType.error_spot,
+            source="任何一方均须提前30天书面通知对方方可终止本协议。",
+            candidate="",
+            references=[],
+            source_lang="zh",
+            target_lang="en",
+            mt="Either party may terminate this agreement with 30 days' written notice.",
+            errors=[
+                # the annotated error: 须 (must) rendered as "may"
+                ErrorAnnotation(span="may", category="Accuracy/Mistranslation", severity="major")
+            ],
+            marks=[ErrorMark(mark, "Accuracy/Mistranslation", "major")],
+        ),
+        scorer.rubric(None, "zh-en"),
+        ["LO5"],
+    )
+
+
+def test_error_spot_gives_credit_for_a_mark_close_around_the_error(scorer: Scorer) -> None:
+    exact, close, wide, elsewhere = (
+        _spot(scorer, "may"),
+        _spot(scorer, "Either party may"),
+        _spot(scorer, "Either party may terminate this agreement with 30 days' written notice."),
+        _spot(scorer, "written notice"),
+    )
+    assert exact.score == 100
+    assert 75 <= close.score < exact.score
+    assert wide.score < close.score
+    assert elsewhere.score == 0
+
+
+def test_terminology_errors_are_evidence_against_terminology_not_accuracy(
+    library: Library, scorer: Scorer
+) -> None:
+    exercise_set = next(s for s in library.sets.values() if s.id == "fintech-zh-en")
+    exercise = next(e for e in exercise_set.exercises if e.id == "fin-001")
+    result = scorer.score_exercise(
+        exercise, exercise_set, "The digital RMB pilot has been expanded to 26 cities."
+    )
+    assert ("terminology", "major") in kinds(result)
+    assert result.evidence["LO2"] < result.evidence["LO1"]
+
+
+def test_score_batch_writes_the_detected_errors(scorer: Scorer) -> None:
+    line = json.dumps(
+        {
+            "id": "a",
+            "source": "该公司去年的净利润下降了12%。",
+            "candidate": "The company's net profit rose by 12% last year.",
+            "references": ["The company's net profit fell by 12% last year."],
+        }
+    )
+    (out,) = list(score_lines([line], scorer))
+    assert {"id", "score", "metrics", "checks", "errors"} <= set(out)
+    error = out["errors"][0]
+    assert error["severity"] == "critical" and error["found"] == "rose"
+    assert error["weight"] == 25 and "«rose»" in error["feedback"]
