@@ -266,13 +266,31 @@ def api_failure(exc: TelegramNetworkError | TelegramServerError) -> str:
     return type(exc).__name__
 
 
+def warm_up(app: App) -> asyncio.Task[int]:
+    """Load the scorer's resources in the background while the bot starts serving, so the
+    first answer is not the one that waits for them."""
+    sets = list(app.library.sets.values())
+    task = asyncio.create_task(app.runner.cpu(app.practice.warm_up, sets))
+
+    def report(done: asyncio.Task[int]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            log.warning(
+                "scorer warm-up failed (%r): resources load at the first answer", done.exception()
+            )
+
+    task.add_done_callback(report)
+    return task
+
+
 async def run_polling(app: App) -> None:
+    warming = warm_up(app)
     try:
         me = await wait_for_api(app.bot)
         await app.bot.delete_webhook(drop_pending_updates=False)
         log.info("polling as @%s", me.username)
         await poll(app.dispatcher, app.bot, app.runner)
     finally:
+        warming.cancel()  # a start that failed need not wait for it
         await app.bot.session.close()
 
 
@@ -300,7 +318,10 @@ def run_webhook(app: App) -> None:
         await intake.accept_raw([raw])
         return web.json_response({})
 
+    warming: list[asyncio.Task[int]] = []
+
     async def on_startup(_: web.Application) -> None:
+        warming.append(warm_up(app))
         await wait_for_api(app.bot)
         await app.dispatcher.emit_startup(bot=app.bot)
         await app.bot.set_webhook(

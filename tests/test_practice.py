@@ -163,3 +163,10 @@ async def test_progress_names_the_next_outcome(practice: Practice) -> None:
 
 def test_clean_answer_strips_invisible_characters() -> None:
     assert clean_answer("\u200bHello\u202e world\x07 \n") == "Hello world"
+
+
+async def test_warm_up_scores_one_exercise_per_direction(
+    practice: Practice, library: Library
+) -> None:
+    # What `transtutor run` does in the background at start: both directions' resources load.
+    assert practice.warm_up(list(library.sets.values())) == 2

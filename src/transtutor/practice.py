@@ -428,6 +428,20 @@ class Practice:
             mastery.get("after", {}),
         )
 
+    def warm_up(self, sets: list[ExerciseSet]) -> int:
+        """Score one exercise of each language pair against its own reference, so the
+        scorer's lexicons and models are loaded before the first learner answers (they load
+        lazily and take seconds). Runs on a worker thread; returns how many were scored."""
+        scored: dict[str, Exercise] = {}
+        for exercise_set in sets:
+            for exercise in exercise_set.exercises:
+                if exercise.type is not ExerciseType.error_spot and exercise.references:
+                    if exercise_set.language_pair not in scored:
+                        self.scorer.score_exercise(exercise, exercise_set, exercise.references[0])
+                        scored[exercise_set.language_pair] = exercise
+                    break
+        return len(scored)
+
     # -- progress ----------------------------------------------------------------------------
 
     async def progress(self, user_id: int) -> Progress:
