@@ -3,9 +3,6 @@ and a set that names no rubric, so the bundled zh-en-default rubric scores it.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 COURSE = """\
@@ -47,27 +44,3 @@ def write_course(directory: Path, course: str = COURSE, exercise_set: str = SET)
     (directory / "course.yaml").write_text(course, encoding="utf-8")
     (directory / "own-zh-en.yaml").write_text(exercise_set, encoding="utf-8")
     return directory
-
-
-def run(
-    *args: str,
-    db: Path | None = None,
-    env: dict[str, str] | None = None,
-    cwd: Path | None = None,
-    stdin: str | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """The real `transtutor` command line, with no TRANSTUTOR_ setting but the ones given."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRANSTUTOR_")}
-    if db is not None:
-        environment["TRANSTUTOR_DB"] = str(db)
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "transtutor_bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        input=stdin,
-        timeout=180,
-        check=False,
-    )

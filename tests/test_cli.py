@@ -9,34 +9,16 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_process import run
 from transtutor.content.library import bundled_exercises
 from transtutor.storage import Storage
 from transtutor_bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(
-    *args: str, db: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRANSTUTOR_")}
-    if db is not None:
-        environment["TRANSTUTOR_DB"] = str(db)
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "transtutor_bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_check_passes_on_the_bundled_course() -> None:

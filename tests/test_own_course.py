@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.own_course import COURSE, SET, run, write_course
+from tests.cli_process import run
+from tests.own_course import COURSE, SET, write_course
 from transtutor.content.courses import load_course_rubrics, rubric_dirs
 from transtutor.content.importer import load_course
 from transtutor.content.library import bundled_exercises, bundled_rubrics, load_library

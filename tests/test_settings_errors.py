@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run
+from tests.cli_process import run
 from transtutor.dblock import DatabaseInUse, DatabaseLock
 
 
