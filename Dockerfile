@@ -2,7 +2,6 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
-COPY bot ./bot
 COPY exercises ./exercises
 COPY rubrics ./rubrics
 RUN pip install --no-cache-dir -e .

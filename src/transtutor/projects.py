@@ -104,7 +104,7 @@ class Projects:
         self.inputs = inputs
         self.clock = clock
         # Set by the reminder scheduler so that new deadlines get their reminders.
-        self.on_deadline_changed: Callable[[str, int], Awaitable[None]] | None = None
+        self.on_deadline_changed: Callable[[str, int], Awaitable[object]] | None = None
 
     # -- instructors -------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from transtutor import reports
 from transtutor.content.courses import COURSE_FILE
@@ -49,7 +49,9 @@ def report_course(settings: Settings, runner: Runner) -> Course:
     return course
 
 
-def ask(settings: Settings, language: str, question: Callable[[Coordinator], Awaitable[T]]) -> T:
+def ask(
+    settings: Settings, language: str, question: Callable[[Coordinator], Coroutine[Any, Any, T]]
+) -> T:
     """Run one report question; a refusal (unknown cohort ...) is shown in `language`."""
     if not Path(settings.db).is_file():
         raise CommandFailed(

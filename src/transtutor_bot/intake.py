@@ -48,7 +48,7 @@ class RawUpdates(GetUpdates):
     """getUpdates answered as plain JSON objects, decoded one by one (see `decode`): aiogram's
     own GetUpdates fails the whole batch on one update it cannot read."""
 
-    __returning__ = list[Any]  # type: ignore[assignment]
+    __returning__ = list[Any]
 
 
 class PollingConflict(Exception):

@@ -7,7 +7,7 @@ import logging
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from transtutor.grading import combine, ratings
 from transtutor.review import Graded, Review, Reviewing
@@ -21,7 +21,7 @@ from transtutor_bot.sender import Notifier
 log = logging.getLogger(__name__)
 
 
-def _card(t: Translator, r: Reviewing) -> tuple[str, keyboards.InlineKeyboardMarkup]:
+def _card(t: Translator, r: Reviewing) -> tuple[str, InlineKeyboardMarkup]:
     score = combine([ratings(r.rubric, r.levels)]).score if r.stage != "rate" else None
     return (
         render_projects.review_card(t, r, score),

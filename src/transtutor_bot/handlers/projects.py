@@ -145,7 +145,7 @@ async def end_wait_on_other_commands(
         me is not None
         and isinstance(event, Message)
         and (event.text or "").startswith("/")
-        and not event.text.split()[0].split("@")[0].lower().startswith(KEEP_WAITING)
+        and not (event.text or "").split()[0].split("@")[0].lower().startswith(KEEP_WAITING)
         and inputs.get(me.id) is not None
     ):
         await inputs.clear(me.id)

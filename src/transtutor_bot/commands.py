@@ -49,9 +49,9 @@ def allowed(command_roles: tuple[str, ...], role: str) -> bool:
 def commands_for(role: str, language: str) -> list[BotCommand]:
     column = 1 if language == "en" else 2
     return [
-        BotCommand(command=row[0], description=row[column])
-        for row in COMMANDS
-        if allowed(row[3], role)
+        BotCommand(command=command, description=(english, chinese)[column - 1])
+        for command, english, chinese, roles in COMMANDS
+        if allowed(roles, role)
     ]
 
 

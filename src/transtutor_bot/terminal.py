@@ -53,7 +53,7 @@ class Terminal:
 
     def show(self, method: TelegramMethod[Any]) -> None:
         if isinstance(method, SendMessage | EditMessageText):
-            self.write("\n" + self.plain(method.text))
+            self.write("\n" + self.plain(method.text or ""))
             self.keyboard(method.reply_markup, getattr(method, "message_id", None))
         elif isinstance(method, EditMessageReplyMarkup):
             self.keyboard(method.reply_markup, method.message_id)
