@@ -149,16 +149,14 @@ class Practice:
 
     # -- users -------------------------------------------------------------------------------
 
-    async def meet(
-        self, user_id: int, name: str, language: str, role: str = "student"
-    ) -> UserRecord:
+    async def meet(self, user_id: int, name: str, language: str) -> UserRecord:
         """The user's record, registering them on first contact. Records are cached for
         SEEN_EVERY so that a busy learner does not cost a write per message."""
         now = self.clock()
         cached = self._users.get(user_id)
         if cached is not None and now - cached[1] < SEEN_EVERY and cached[0].name == name:
             return cached[0]
-        record = await self.runner.db(Storage.touch_user, user_id, name, language, now, role)
+        record = await self.runner.db(Storage.touch_user, user_id, name, language, now)
         self._users[user_id] = (replace(record, created=False), now)
         return record
 

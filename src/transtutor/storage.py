@@ -1555,12 +1555,6 @@ class Storage:
                     [update_id, _iso(now), _iso(now), kind],
                 )
 
-    def skipped_updates(self) -> list[tuple[int, str]]:
-        rows = self.db.execute(
-            "SELECT update_id, skipped FROM updates WHERE skipped IS NOT NULL ORDER BY update_id"
-        ).fetchall()
-        return [(r[0], r[1]) for r in rows]
-
     def finish_update(self, update_id: int, now: datetime) -> None:
         """Handled: keep only the id (to recognise a redelivery), not the message or sender."""
         with self.db.atomic():

@@ -118,7 +118,6 @@ class Services:
     coordinator: Coordinator
     privacy: Privacy
     notifier: Notifier
-    roles: Roles
     runner: Runner
 
 
@@ -206,7 +205,6 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
             on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild),
         ),
         notifier=notifier,
-        roles=roles,
         runner=runner,
     )
     flood = FloodGuard()
