@@ -26,7 +26,7 @@ from transtutor.content.models import ExerciseType
 from transtutor.storage import Storage, utcnow
 from transtutor_bot.app import build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession, OfflineUser
+from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
 from machine import describe
 

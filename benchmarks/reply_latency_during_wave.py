@@ -26,7 +26,7 @@ from typing import Any
 
 from aiogram.methods import SendMessage
 
-from transtutor.delivery import send_wave
+from transtutor.infra.delivery import send_wave
 from transtutor_bot import sender
 
 from machine import describe

@@ -35,9 +35,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transtutor.content.library import bundled_exercises, bundled_rubrics, install, load_library
-from transtutor.coordinator import Coordinator
-from transtutor.reports import RiskRules
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.snapshot import RiskRules
 from transtutor.storage import Storage
 
 from machine import describe

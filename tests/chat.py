@@ -29,7 +29,7 @@ from aiogram.types import (
 
 from transtutor.storage import Storage, utcnow
 from transtutor_bot.app import App
-from transtutor_bot.offline import OfflineSession, OfflineUser
+from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
 _ids = itertools.count(1000)
 

@@ -18,7 +18,7 @@ from tests.test_import import GOOD_YAML
 from transtutor.content.models import MAX_FILE_BYTES
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 INSTRUCTOR, STUDENT, OTHER = 2, 3, 4
 GOOD = "The e-CNY pilot has been expanded to 26 cities."

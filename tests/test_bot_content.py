@@ -15,7 +15,7 @@ from transtutor.content.models import MAX_FILE_BYTES
 from transtutor.storage import Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 INSTRUCTOR, STUDENT = 2, 3
 CAPTION = 'id=bilingual title="Bilingual practice" outcomes=LO1'

@@ -14,7 +14,7 @@ from aiogram.methods import SendDocument, SendMessage
 from tests.chat import ChatClient
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 TEACHER, MENTOR, LI, WANG = 1, 2, 10, 11
 SHANGHAI = ZoneInfo("Asia/Shanghai")

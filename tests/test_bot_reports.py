@@ -16,7 +16,7 @@ from aiogram.types import BufferedInputFile
 from tests.chat import ChatClient
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 COORDINATOR, ADMIN, LI, WANG = 5, 6, 10, 11
 

@@ -13,7 +13,7 @@ from aiogram.methods import DeleteMyCommands, SetMyCommands
 from tests.chat import ChatClient
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 ADMIN, INSTRUCTOR, STUDENT = 1, 2, 3
 

@@ -14,7 +14,7 @@ from transtutor.storage import Storage, utcnow
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.intake import Intake
-from transtutor_bot.offline import OfflineSession, OfflineUser
+from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import pytest
 
 from tests.clock import Clock
 from transtutor.content.library import Library, install
-from transtutor.mastery import DECAY, OutcomeMastery, empty, level
-from transtutor.practice import (
+from transtutor.infra.executors import Runner
+from transtutor.learning.mastery import DECAY, OutcomeMastery, empty, level
+from transtutor.learning.practice import (
     AnswerRejected,
     Feedback,
     Marked,
@@ -19,9 +20,8 @@ from transtutor.practice import (
     StaleStep,
     clean_answer,
 )
-from transtutor.runtime import Runner
+from transtutor.learning.selection import REVIEW_GAP, choose
 from transtutor.scoring.scorer import Scorer
-from transtutor.selection import REVIEW_GAP, choose
 from transtutor.storage import PastAttempt, Storage
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

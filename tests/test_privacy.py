@@ -12,11 +12,11 @@ import pytest
 from aiogram.methods import SendDocument
 
 from tests.chat import ChatClient
-from transtutor.grading import Rating
+from transtutor.projects.grading import Rating
 from transtutor.storage import MENTIONS, OWN_ROWS, ProjectRecord, Storage, utcnow
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 TEACHER, LI, WANG = 1, 10, 11
 LI_ANSWER = "Please keep your luggage with you Xq7marker at all times."

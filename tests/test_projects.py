@@ -13,12 +13,12 @@ import pytest
 
 from tests.clock import START, Clock
 from transtutor.content.library import Library
-from transtutor.grading import Rating, combine, ratings
-from transtutor.inputs import Inputs
-from transtutor.projects import ProjectRejected, Projects, parse_leads, parse_when
-from transtutor.reminders import Reminder, Reminders
-from transtutor.runtime import Runner
-from transtutor.scheduling import Schedule
+from transtutor.infra.executors import Runner
+from transtutor.infra.scheduling import Schedule
+from transtutor.people.awaiting import Inputs
+from transtutor.projects.grading import Rating, combine, ratings
+from transtutor.projects.projects import ProjectRejected, Projects, parse_leads, parse_when
+from transtutor.projects.reminders import Reminder, Reminders
 from transtutor.storage import ProjectRecord, Storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -26,7 +26,7 @@ from transtutor.storage import Storage, utcnow
 from transtutor_bot.app import App, build_app
 from transtutor_bot.commands import COMMANDS
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 ADMIN, INSTRUCTOR, COORDINATOR, STUDENT = 1, 2, 3, 4
 APOLOGY = "Something went wrong"

@@ -18,12 +18,12 @@ from apscheduler.triggers.cron import CronTrigger
 
 from tests.clock import START, Clock
 from transtutor.content.library import Library, install
-from transtutor.coordinator import Coordinator
-from transtutor.digest import Digest, Digests, last_run
-from transtutor.grading import ratings
-from transtutor.reports import ReportRejected, RiskRules
-from transtutor.runtime import Runner
-from transtutor.scheduling import Schedule
+from transtutor.infra.executors import Runner
+from transtutor.infra.scheduling import Schedule
+from transtutor.projects.grading import ratings
+from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.digest import Digest, Digests, last_run
+from transtutor.reports.snapshot import ReportRejected, RiskRules
 from transtutor.storage import ProjectRecord, Recipient, Storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

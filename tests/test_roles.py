@@ -12,7 +12,7 @@ from tests.chat import ChatClient
 from transtutor.storage import MIGRATIONS, Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession
+from transtutor_bot.terminal_session import OfflineSession
 
 ADMIN, OLD_ADMIN, HELPER, STUDENT = 1, 2, 3, 4
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_process import run
-from transtutor.dblock import DatabaseInUse, DatabaseLock
+from transtutor.infra.dblock import DatabaseInUse, DatabaseLock
 
 
 def junk(tmp_path: Path) -> Path:

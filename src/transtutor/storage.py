@@ -22,8 +22,8 @@ from typing import Any
 import sqlite_utils
 
 from transtutor.content.models import Course, ExerciseSet
-from transtutor.grading import MAX_REVIEWERS, Rating, combine, from_json, to_json
-from transtutor.mastery import OutcomeMastery, empty
+from transtutor.learning.mastery import OutcomeMastery, empty
+from transtutor.projects.grading import MAX_REVIEWERS, Rating, combine, from_json, to_json
 
 
 def utcnow() -> datetime:

@@ -20,23 +20,23 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.types import User
 
-from transtutor.access import Access
-from transtutor.authoring import Authoring
+from transtutor.content.authoring import Authoring
 from transtutor.content.courses import COURSE_FILE
 from transtutor.content.library import Library, install, load_library
-from transtutor.coordinator import Coordinator
-from transtutor.digest import Digests
-from transtutor.inputs import Inputs
-from transtutor.practice import Practice
-from transtutor.privacy import Privacy
-from transtutor.projects import Projects
-from transtutor.reminders import Reminders
-from transtutor.review import Review
-from transtutor.runtime import Runner
-from transtutor.scheduling import Schedule
+from transtutor.infra.executors import Runner
+from transtutor.infra.scheduling import Schedule
+from transtutor.learning.practice import Practice
+from transtutor.people.access import Access
+from transtutor.people.awaiting import Inputs
+from transtutor.people.privacy import Privacy
+from transtutor.projects.projects import Projects
+from transtutor.projects.reminders import Reminders
+from transtutor.projects.review import Review
+from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.digest import Digests
 from transtutor.scoring.scorer import Scorer
 from transtutor.storage import Storage, utcnow
-from transtutor_bot import errors
+from transtutor_bot import error_replies
 from transtutor_bot.commands import install_menu_for, install_menus
 from transtutor_bot.config import Settings
 from transtutor_bot.flood import FloodGuard
@@ -127,7 +127,7 @@ def build_dispatcher(services: Services, library: Library, flood: FloodGuard) ->
     dispatcher.update.outer_middleware(Identity(services.practice))
     dispatcher.update.outer_middleware(OwedFeedback(services.practice))
     dispatcher.include_routers(
-        errors.router(),
+        error_replies.router(),
         common.router(),
         privacy.router(),
         staff.router(),

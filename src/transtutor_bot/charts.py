@@ -6,8 +6,8 @@ import io
 
 from matplotlib.figure import Figure
 
-from transtutor.practice import Progress
-from transtutor.reports import Summary
+from transtutor.learning.practice import Progress
+from transtutor.reports.snapshot import Summary
 
 
 def progress_chart(progress: Progress, title: str) -> bytes:

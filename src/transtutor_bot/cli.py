@@ -14,8 +14,8 @@ from transtutor.content.courses import CourseRefused
 from transtutor.content.importer import Catalog
 from transtutor.content.library import load_catalog
 from transtutor.content.scaffold import ScaffoldRefused
-from transtutor.dblock import DatabaseInUse, DatabaseLock
 from transtutor.errors import CommandFailed, ImportRejected, UnknownRubric
+from transtutor.infra.dblock import DatabaseInUse, DatabaseLock
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
 from transtutor.storage import StorageUnusable
@@ -94,7 +94,7 @@ def cmd_score_batch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
-    from transtutor_bot.offline_reports import summary
+    from transtutor_bot.report_commands import summary
 
     given = (("inactive", args.inactive), ("below", args.below), ("after", args.after))
     overrides = " ".join(f"{name}={value}" for name, value in given if value is not None)
@@ -102,7 +102,7 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from transtutor_bot.offline_reports import export
+    from transtutor_bot.report_commands import export
 
     return export(settings, args.cohort or "", args.format, args.output)
 

@@ -11,8 +11,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from transtutor.content.library import bundled_exercises, bundled_rubrics
-from transtutor.digest import DEFAULT_CRON
-from transtutor.reports import RiskRules
+from transtutor.reports.digest import DEFAULT_CRON
+from transtutor.reports.snapshot import RiskRules
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 

@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from transtutor.inputs import Inputs
+from transtutor.people.awaiting import Inputs
 from transtutor.storage import UserRecord
 
 
@@ -22,7 +22,7 @@ class HasRole(Filter):
 
 
 class Awaits(Filter):
-    """Passes when the user's next message is awaited for `kind` (see transtutor.inputs);
+    """Passes when the user's next message is awaited for `kind` (see transtutor.people.awaiting);
     for reviews, only at the comment step."""
 
     def __init__(self, kind: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from transtutor.practice import Practice
+from transtutor.learning.practice import Practice
 from transtutor_bot.config import Settings
 from transtutor_bot.i18n import Translator, language_of
 

@@ -34,7 +34,7 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from pydantic import ValidationError
 
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
 from transtutor.storage import Storage, utcnow
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,11 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.types import TelegramObject
 
-from transtutor.practice import Practice
+from transtutor.learning.practice import Practice
 from transtutor.storage import UserRecord
-from transtutor_bot import render
+from transtutor_bot import render_practice
 from transtutor_bot.i18n import Translator
+from transtutor_bot.render_text import split_message
 
 log = logging.getLogger(__name__)
 TRANSIENT = (TelegramServerError, TelegramNetworkError)
@@ -56,8 +57,8 @@ class OwedFeedback(BaseMiddleware):
         sent = []
         try:
             for attempt_id, feedback in await self.practice.owed_feedback(me.id):
-                text = t("feedback.owed") + "\n\n" + render.feedback_text(t, feedback)
-                for part in render.split_message(text):
+                text = t("feedback.owed") + "\n\n" + render_practice.feedback_text(t, feedback)
+                for part in split_message(text):
                     await bot.send_message(me.id, part)
                 sent.append(attempt_id)
         except TRANSIENT as exc:

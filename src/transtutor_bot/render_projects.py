@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from transtutor.content.models import REVIEW_LEVELS
-from transtutor.projects import Overview, Receipt, Standing
-from transtutor.reminders import Reminder
-from transtutor.review import Graded, Reviewing
+from transtutor.projects.projects import Overview, Receipt, Standing
+from transtutor.projects.reminders import Reminder
+from transtutor.projects.review import Graded, Reviewing
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote
+from transtutor_bot.render_text import quote
 
 
 def when(moment: datetime, zone: ZoneInfo) -> str:

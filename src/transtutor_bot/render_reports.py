@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from transtutor.digest import Digest
-from transtutor.reports import (
+from transtutor.reports.digest import Digest
+from transtutor.reports.snapshot import (
     AtRisk,
     LearnerDetail,
     ProjectSummary,
@@ -15,8 +15,9 @@ from transtutor.reports import (
     Summary,
 )
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import bar, outcome_lines, quote
+from transtutor_bot.render_practice import bar, outcome_lines
 from transtutor_bot.render_projects import when
+from transtutor_bot.render_text import quote
 
 AT_RISK_SHOWN = 40
 COHORTS_SHOWN = 15

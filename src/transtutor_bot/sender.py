@@ -35,12 +35,12 @@ from aiogram.exceptions import (
 from aiogram.methods import GetMe, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from transtutor.digest import Digest
-from transtutor.reminders import Reminder
+from transtutor.projects.reminders import Reminder
+from transtutor.reports.digest import Digest
 from transtutor.storage import Recipient
 from transtutor_bot import render_projects, render_reports
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import split_message
+from transtutor_bot.render_text import split_message
 
 log = logging.getLogger(__name__)
 # A request refused with 429 is retried as Telegram says, until it has waited this long.

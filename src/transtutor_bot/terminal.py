@@ -28,8 +28,8 @@ from aiogram.types import (
 
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
-from transtutor_bot.offline import OfflineSession, OfflineUser
-from transtutor_bot.render import plain
+from transtutor_bot.render_text import plain
+from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
 
 class Terminal:

@@ -6,14 +6,14 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from transtutor.access import Access
 from transtutor.content.models import Course
-from transtutor.practice import Practice
+from transtutor.learning.practice import Practice
+from transtutor.people.access import Access
 from transtutor.storage import UserRecord
 from transtutor_bot import keyboards
 from transtutor_bot.commands import help_text, install_menu_for
 from transtutor_bot.i18n import LANGUAGES, Translator
-from transtutor_bot.render import quote
+from transtutor_bot.render_text import quote
 
 
 async def start(

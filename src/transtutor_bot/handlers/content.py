@@ -6,10 +6,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from transtutor.authoring import Authoring, check_upload
+from transtutor.content.authoring import Authoring, check_upload
 from transtutor_bot.filters import HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote, reply
+from transtutor_bot.render_text import quote, reply
 
 
 async def upload(message: Message, bot: Bot, t: Translator, authoring: Authoring) -> None:

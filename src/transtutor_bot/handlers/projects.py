@@ -9,13 +9,13 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
-from transtutor.inputs import Inputs
-from transtutor.projects import Overview, Projects
+from transtutor.people.awaiting import Inputs
+from transtutor.projects.projects import Overview, Projects
 from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote, reply
+from transtutor_bot.render_text import quote, reply
 from transtutor_bot.sender import Notifier
 
 # Commands that belong to a submission or review in progress; any other command ends the wait

@@ -7,13 +7,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 
-from transtutor.coordinator import Coordinator
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.reports.coordinator import Coordinator
 from transtutor_bot import render_reports
 from transtutor_bot.charts import summary_chart
 from transtutor_bot.filters import HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import reply
+from transtutor_bot.render_text import reply
 
 
 async def summary(

@@ -9,13 +9,13 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from transtutor.grading import combine, ratings
-from transtutor.review import Graded, Review, Reviewing
+from transtutor.projects.grading import combine, ratings
+from transtutor.projects.review import Graded, Review, Reviewing
 from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import TELEGRAM_LIMIT, quote
+from transtutor_bot.render_text import TELEGRAM_LIMIT, quote
 from transtutor_bot.sender import Notifier
 
 log = logging.getLogger(__name__)

@@ -7,13 +7,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from transtutor.access import Access, AccessRejected
+from transtutor.people.access import Access, AccessRejected
 from transtutor.storage import UserRecord
-from transtutor_bot import render
+from transtutor_bot import render_people
 from transtutor_bot.commands import install_menu_for
 from transtutor_bot.filters import HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote, reply
+from transtutor_bot.render_text import quote, reply
 
 
 async def start_link(bot: Bot, code: str) -> str:
@@ -37,11 +37,11 @@ async def grant(
 
 async def roles(message: Message, t: Translator, access: Access) -> None:
     holders = await access.holders()
-    await reply(message, render.roles_text(t, holders))
+    await reply(message, render_people.roles_text(t, holders))
 
 
 async def invites(message: Message, t: Translator, access: Access) -> None:
-    await reply(message, render.invites_text(t, await access.open_invites(), access.zone))
+    await reply(message, render_people.invites_text(t, await access.open_invites(), access.zone))
 
 
 async def invite_cancel(

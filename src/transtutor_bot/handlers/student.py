@@ -7,26 +7,26 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 
 from transtutor.content.models import ERROR_CATEGORIES
-from transtutor.practice import Marked, Practice
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.learning.practice import Marked, Practice
 from transtutor.storage import UserRecord
-from transtutor_bot import keyboards, render
+from transtutor_bot import keyboards, render_practice
 from transtutor_bot.charts import progress_chart
 from transtutor_bot.i18n import Translator
 from transtutor_bot.owed import send_feedback
-from transtutor_bot.render import reply
+from transtutor_bot.render_text import quote, reply
 
 
 async def next_exercise(
     message: Message, me: UserRecord, t: Translator, practice: Practice
 ) -> None:
     assignment = await practice.next_exercise(me.id)
-    await reply(message, render.exercise_text(t, assignment))
+    await reply(message, render_practice.exercise_text(t, assignment))
 
 
 async def hint(message: Message, me: UserRecord, t: Translator, practice: Practice) -> None:
     assignment = await practice.current(me.id)
-    await message.answer(render.hint_text(t, assignment))
+    await message.answer(render_practice.hint_text(t, assignment))
 
 
 async def skip(message: Message, me: UserRecord, t: Translator, practice: Practice) -> None:
@@ -44,7 +44,7 @@ async def progress(
     bot: Bot,
 ) -> None:
     summary = await practice.progress(me.id)
-    await message.answer(render.progress_text(t, summary))
+    await message.answer(render_practice.progress_text(t, summary))
     if (command.args or "").strip().lower() in ("chart", "图表", "图"):
         await bot.send_chat_action(message.chat.id, "upload_photo")  # drawing takes a moment
         png = await runner.cpu(progress_chart, summary, t("progress.chart_title"))
@@ -64,11 +64,11 @@ async def answer(
     outcome = await practice.answer(me.id, message.text or "", event_update.update_id)
     if isinstance(outcome, Marked):
         await message.answer(
-            t("spot.category", words=render.quote(outcome.mark.span)),
+            t("spot.category", words=quote(outcome.mark.span)),
             reply_markup=keyboards.categories(t, outcome.assignment.token),
         )
         return
-    text = render.feedback_text(t, outcome)
+    text = render_practice.feedback_text(t, outcome)
     await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
 
 
@@ -83,7 +83,7 @@ async def spot_category(
     category = ERROR_CATEGORIES[index] if 0 <= index < len(ERROR_CATEGORIES) else "?"
     assignment = await practice.classify(me.id, callback_data.token, category=category)
     await query.answer()
-    words = render.quote(assignment.marks[-1].span)
+    words = quote(assignment.marks[-1].span)
     if isinstance(query.message, Message):
         await query.message.edit_text(
             t("spot.severity", words=words, category=t(f"category.{category}")),
@@ -104,7 +104,7 @@ async def spot_severity(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            t("spot.more", marks=render.marks_text(t, assignment.marks)),
+            t("spot.more", marks=render_practice.marks_text(t, assignment.marks)),
             reply_markup=keyboards.more_or_finish(t, callback_data.token),
         )
 
@@ -126,7 +126,7 @@ async def spot_more(
     await query.answer()
     if isinstance(query.message, Message):
         shown = query.message
-        text = render.feedback_text(t, feedback)
+        text = render_practice.feedback_text(t, feedback)
 
         async def send() -> None:
             await shown.edit_reply_markup(reply_markup=None)

@@ -24,9 +24,9 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from transtutor.delivery import send_once, send_wave
-from transtutor.runtime import Runner
-from transtutor.scheduling import Schedule
+from transtutor.infra.delivery import send_once, send_wave
+from transtutor.infra.executors import Runner
+from transtutor.infra.scheduling import Schedule
 from transtutor.storage import ProjectRecord, Recipient, Storage, reminder_key, utcnow
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
 from transtutor.storage import Storage
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from transtutor.reports import Reason, RiskRules, Snapshot, outcome_summaries, risk_reasons
+from transtutor.reports.snapshot import Reason, RiskRules, Snapshot, outcome_summaries, risk_reasons
 
 Cell = str | int | float | datetime | None
 Format = Literal["csv", "xlsx"]

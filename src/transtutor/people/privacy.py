@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
 from transtutor.storage import Storage, utcnow
 
 log = logging.getLogger(__name__)

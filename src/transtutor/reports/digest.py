@@ -19,10 +19,10 @@ from functools import partial
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from transtutor.coordinator import Coordinator
-from transtutor.delivery import send_once, send_wave
-from transtutor.reports import AtRisk, ProjectSummary, Summary, at_risk, summary
-from transtutor.scheduling import Schedule
+from transtutor.infra.delivery import send_once, send_wave
+from transtutor.infra.scheduling import Schedule
+from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.snapshot import AtRisk, ProjectSummary, Summary, at_risk, summary
 from transtutor.storage import Recipient, Storage, utcnow
 
 log = logging.getLogger(__name__)

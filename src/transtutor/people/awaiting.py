@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
 from transtutor.storage import PendingInput, Storage, utcnow
 
 INPUT_TTL = timedelta(hours=2)

@@ -7,11 +7,11 @@ import logging
 from aiogram import Router
 from aiogram.types import ErrorEvent
 
-from transtutor.access import UnknownCode
 from transtutor.errors import ImportRejected, Rejected
-from transtutor.practice import NoExercises, NoOpenExercise, Practice, StaleStep
+from transtutor.learning.practice import NoExercises, NoOpenExercise, Practice, StaleStep
+from transtutor.people.access import UnknownCode
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import quote, reply
+from transtutor_bot.render_text import quote, reply
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 25

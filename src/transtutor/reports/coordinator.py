@@ -12,8 +12,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from transtutor.content.models import Course
-from transtutor.exports import ExportFile, Format, export
-from transtutor.reports import (
+from transtutor.infra.executors import Runner
+from transtutor.reports.exports import ExportFile, Format, export
+from transtutor.reports.snapshot import (
     AtRisk,
     LearnerDetail,
     ReportRejected,
@@ -26,7 +27,6 @@ from transtutor.reports import (
     read_snapshot,
     summary,
 )
-from transtutor.runtime import Runner
 from transtutor.storage import Storage, utcnow
 
 RECENT_ATTEMPTS_SHOWN = 5

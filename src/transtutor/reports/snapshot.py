@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from transtutor.content.models import Course
 from transtutor.errors import Rejected
-from transtutor.practice import Progress, summarize
+from transtutor.learning.practice import Progress, summarize
 from transtutor.storage import (
     AttemptLine,
     CohortRecord,

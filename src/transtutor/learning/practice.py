@@ -20,12 +20,12 @@ from transtutor.content.models import (
     ExerciseType,
 )
 from transtutor.errors import Rejected, TranstutorError
-from transtutor.mastery import OutcomeMastery, empty
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.learning.mastery import OutcomeMastery, empty
+from transtutor.learning.selection import choose
 from transtutor.scoring import text as tx
 from transtutor.scoring.checks import ErrorMark, span_of
 from transtutor.scoring.scorer import Scorer, ScoreResult
-from transtutor.selection import choose
 from transtutor.storage import OpenExercise, RecordedAttempt, Storage, UserRecord, utcnow
 
 MIN_ANSWER_LIMIT = 1000

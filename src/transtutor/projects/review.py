@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import Literal
 
 from transtutor.content.models import ReviewRubric
-from transtutor.grading import LEVEL_MAX, Combined, combine, ratings
-from transtutor.inputs import Inputs
-from transtutor.projects import ProjectRejected, Projects
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.people.awaiting import Inputs
+from transtutor.projects.grading import LEVEL_MAX, Combined, combine, ratings
+from transtutor.projects.projects import ProjectRejected, Projects
 from transtutor.storage import (
     PendingInput,
     ProjectRecord,

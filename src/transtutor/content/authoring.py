@@ -8,7 +8,7 @@ from pathlib import PurePath
 from transtutor.content.importer import Catalog, parse_caption, parse_set, size_problem
 from transtutor.content.readers import ReadError, format_of
 from transtutor.errors import ImportRejected
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
 from transtutor.storage import ImportReceipt, SetInfo, Storage
 
 

@@ -12,21 +12,21 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from transtutor import reports
 from transtutor.content.courses import COURSE_FILE
 from transtutor.content.importer import load_course
 from transtutor.content.library import load_catalog
 from transtutor.content.models import Course
-from transtutor.coordinator import Coordinator
 from transtutor.errors import CommandFailed
-from transtutor.reports import ReportRejected
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.reports import snapshot as reports
+from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.snapshot import ReportRejected
 from transtutor.storage import Storage
 from transtutor_bot import render_reports
 from transtutor_bot.config import Settings
-from transtutor_bot.errors import message_for
+from transtutor_bot.error_replies import message_for
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render import plain
+from transtutor_bot.render_text import plain
 
 T = TypeVar("T")
 

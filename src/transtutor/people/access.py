@@ -17,7 +17,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from transtutor.errors import Rejected, TranstutorError
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
 from transtutor.storage import InviteRecord, RoleHolder, Storage, utcnow
 
 ROLES = ("student", "instructor", "coordinator", "admin")

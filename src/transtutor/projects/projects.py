@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from transtutor.content.models import SLUG, ReviewRubric
 from transtutor.errors import Rejected
-from transtutor.grading import Combined, combine
-from transtutor.inputs import Inputs
-from transtutor.runtime import Runner
+from transtutor.infra.executors import Runner
+from transtutor.people.awaiting import Inputs
+from transtutor.projects.grading import Combined, combine
 from transtutor.storage import ProjectRecord, Storage, SubmissionRecord, UserRecord, utcnow
 
 DEFAULT_LEADS = (72 * 60, 24 * 60, 60)

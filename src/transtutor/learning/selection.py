@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from transtutor.content.models import Course, Exercise, ExerciseSet
-from transtutor.mastery import OutcomeMastery, empty, level
+from transtutor.learning.mastery import OutcomeMastery, empty, level
 from transtutor.storage import PastAttempt
 
 REVIEW_BELOW = 60.0

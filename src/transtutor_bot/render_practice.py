@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from aiogram.types import Message
-
 from transtutor.content.models import ExerciseType
-from transtutor.practice import Assignment, Feedback, Progress
+from transtutor.learning.practice import Assignment, Feedback, Progress
 from transtutor.scoring.checks import ErrorMark
-from transtutor.storage import InviteRecord, RoleHolder
 from transtutor_bot.i18n import Translator
+from transtutor_bot.render_text import quote
 
-TELEGRAM_LIMIT = 4096
 BAR_CELLS = 10
-TAG = re.compile(r"</?(b|i|u|code|pre)>")
-
-
-def quote(text: str) -> str:
-    """User or content text inside HTML: escaped, shown verbatim."""
-    return html.escape(text, quote=False)
-
-
-def plain(text: str, bold: tuple[str, str] = ("", "")) -> str:
-    """Our Telegram HTML as terminal text (bold as the given escape codes, or nothing)."""
-    text = text.replace("<b>", bold[0]).replace("</b>", bold[1])
-    return html.unescape(TAG.sub("", text))
 
 
 def exercise_text(t: Translator, assignment: Assignment) -> str:
@@ -175,60 +155,3 @@ def marks_text(t: Translator, marks: list[ErrorMark]) -> str:
         for m in marks
         if m.category and m.severity
     )
-
-
-def roles_text(t: Translator, holders: list[RoleHolder]) -> str:
-    """/roles: who has which role, and whether configuration or the chat gave it."""
-    if not holders:
-        return t("roles.none")
-    lines = [t("roles.header")]
-    for h in holders:
-        name = f" {quote(h.name)}" if h.name else ""
-        source = t("roles.from_config" if h.source == "config" else "roles.from_chat")
-        lines.append(f"• <code>{h.user_id}</code>{name} — {h.role} ({source})")
-    lines.append(t("roles.footer"))
-    return "\n".join(lines)
-
-
-def invites_text(t: Translator, invites: list[InviteRecord], zone: ZoneInfo) -> str:
-    """/invites: the role invitations still open, with their codes to cancel them."""
-    if not invites:
-        return t("invites.none")
-    lines = [t("invites.header")]
-    for i in invites:
-        until = i.expires_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if i.expires_at else "—"
-        lines.append(t("invites.line", code=quote(i.code), role=i.role, until=until))
-    lines.append(t("invites.footer"))
-    return "\n".join(lines)
-
-
-def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split at blank lines, then lines, so that no part exceeds Telegram's limit."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
-
-
-async def reply(message: Message, text: str, **kwargs: Any) -> None:
-    """Answer with text of any length: split to Telegram's limit, extras on the last part."""
-    parts = split_message(text)
-    for part in parts[:-1]:
-        await message.answer(part)
-    await message.answer(parts[-1], **kwargs)

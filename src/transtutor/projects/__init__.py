@@ -1,0 +1,1 @@
+"""Projects with deadlines: submissions, peer and instructor review, grades, reminders."""

@@ -1,0 +1,1 @@
+"""What coordinators see: snapshots, risk, summaries, exports and the weekly digest."""
