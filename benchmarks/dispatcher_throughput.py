@@ -23,7 +23,8 @@ from aiogram import Dispatcher, Router
 from aiogram.types import Message, Update
 
 from transtutor.content.models import ExerciseType
-from transtutor.storage import Storage, utcnow
+from transtutor.clock import utcnow
+from transtutor.store import Store as Storage
 from transtutor_bot.app import build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession, OfflineUser
@@ -98,7 +99,7 @@ async def one_round(
         app = build_app(Settings(db=db), session=OfflineSession())
         exercises = [
             (s, e)
-            for s in app.library.sets.values()
+            for s in app.core.library.sets.values()
             for e in s.exercises
             if e.type is not ExerciseType.error_spot
         ]

@@ -38,7 +38,7 @@ from transtutor.content.library import bundled_exercises, bundled_rubrics, insta
 from transtutor.infra.executors import Runner
 from transtutor.reports.coordinator import Coordinator
 from transtutor.reports.snapshot import RiskRules
-from transtutor.storage import Storage
+from transtutor.store import Store as Storage
 
 from machine import describe
 

@@ -27,7 +27,8 @@ from aiogram.types import (
     Update,
 )
 
-from transtutor.storage import Storage, utcnow
+from transtutor.clock import utcnow
+from transtutor.store import Store as Storage
 from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
@@ -123,7 +124,7 @@ class ChatClient:
 
     def open(self, exercise_id: str) -> None:
         """Make a specific bundled exercise the open one (tests choose what to answer)."""
-        for exercise_set in self.app.library.sets.values():
+        for exercise_set in self.app.core.library.sets.values():
             if any(e.id == exercise_id for e in exercise_set.exercises):
                 version = self.app.runner.db_sync(Storage.set_versions, exercise_set.id)[-1]
                 self.app.runner.db_sync(

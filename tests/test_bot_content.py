@@ -12,7 +12,7 @@ from aiogram.methods import GetFile
 from tests.chat import ChatClient
 from tests.test_import import GOOD_YAML, TMX, XLIFF2, XLIFF12
 from transtutor.content.models import MAX_FILE_BYTES
-from transtutor.storage import Storage
+from transtutor.store import Store as Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession

@@ -143,7 +143,7 @@ async def test_extension_moves_the_students_deadline(app: tuple[App, OfflineSess
     assert f"User {LI} now has until {later} (Asia/Shanghai) for P2" in reply
     assert f"Your deadline for <b>P2</b> «Glossary» is now {later}" in sent_to(session, LI)[-1]
     assert "(extended)" in (await li.send("/deadlines"))[0]
-    jobs = {job.id for job in built.reminders.scheduler.get_jobs()}
+    jobs = {job.id for job in built.core.reminders.scheduler.get_jobs()}
     assert f"reminder:P2:{LI}:60" in jobs and "reminder:P2:0:60" in jobs
 
 

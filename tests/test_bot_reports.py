@@ -100,7 +100,7 @@ async def test_exports_parse_with_the_promised_columns(app: tuple[App, OfflineSe
         (str(LI), "Li", "2"),
         (str(WANG), "王芳", "0"),
     ]
-    assert set(built.library.course.outcome_ids) <= set(rows[0])
+    assert set(built.core.library.course.outcome_ids) <= set(rows[0])
 
     await coordinator.send("/export xlsx")
     workbook = last(session, SendDocument)
@@ -142,7 +142,7 @@ async def test_the_digest_reaches_coordinators_in_their_language(
     await practise(app)
     await ChatClient(*app, user_id=COORDINATOR, language="zh", name="Dean Xu").send("/start")
     await ChatClient(*app, user_id=ADMIN, name="Admin").send("/start")
-    assert await built.digests.fire() == 2
+    assert await built.core.digests.fire() == 2
     texts = {
         int(m.chat_id): m.text
         for m in session.requests
@@ -150,4 +150,4 @@ async def test_the_digest_reaches_coordinators_in_their_language(
     }
     assert "每周简报" in texts[COORDINATOR] and "学员：<b>2</b>" in texts[COORDINATOR]
     assert "Weekly digest" in texts[ADMIN] and "More: /summary" in texts[ADMIN]
-    assert await built.digests.fire() == 0  # this week's is sent
+    assert await built.core.digests.fire() == 0  # this week's is sent

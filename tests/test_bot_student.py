@@ -44,7 +44,7 @@ async def test_start_welcomes_in_the_telegram_language(app: tuple[App, OfflineSe
 async def test_next_shows_the_source_verbatim(client: ChatClient) -> None:
     replies = await client.send("/next")
     exercise = next(
-        e for s in client.app.library.sets.values() for e in s.exercises if e.id in replies[0]
+        e for s in client.app.core.library.sets.values() for e in s.exercises if e.id in replies[0]
     )
     assert exercise.source.replace("&", "&amp;").replace("<", "&lt;") in replies[0]
 
@@ -92,7 +92,7 @@ async def test_progress_lists_every_outcome_and_draws_a_chart(client: ChatClient
     client.open("fin-001")
     await client.send("The e-CNY pilot has been expanded to 26 cities.")
     replies = await client.send("/progress chart")
-    for outcome in client.app.library.course.outcome_ids:
+    for outcome in client.app.core.library.course.outcome_ids:
         assert re.search(rf"{outcome}</b> [█░]{{10}} \d+%", replies[0])
     assert "LO1</b> ██████████ 100%" in replies[0] or "LO1</b> █████████░ 9" in replies[0]
     photo = client.photos()[-1]

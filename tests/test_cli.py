@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli_process import run
 from transtutor.content.library import bundled_exercises
-from transtutor.storage import Storage
+from transtutor.store import Store as Storage
 from transtutor_bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

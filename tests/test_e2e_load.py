@@ -26,7 +26,9 @@ from tests.load import (
     scored,
 )
 from tests.test_e2e_reliability import eventually
-from transtutor.storage import ProjectRecord, Storage, utcnow
+from transtutor.clock import utcnow
+from transtutor.projects.records import ProjectRecord
+from transtutor.store import Store as Storage
 
 pytestmark = pytest.mark.e2e
 STUDENTS = 200

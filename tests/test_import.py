@@ -11,7 +11,7 @@ from transtutor.content.importer import Catalog, parse_caption, parse_set
 from transtutor.content.library import bundled_exercises, load_library, set_files
 from transtutor.content.models import MAX_EXERCISES_PER_SET, MAX_FILE_BYTES, MAX_TEXT_CHARS
 from transtutor.errors import ImportRejected, Problem
-from transtutor.storage import Storage
+from transtutor.store import Store as Storage
 
 META = {"id": "demo", "title": "Demo", "language_pair": "zh-en", "outcomes": ["LO1"]}
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from aiogram.methods import SendMessage
 
-from transtutor.storage import Storage, utcnow
+from transtutor.clock import utcnow
+from transtutor.store import Store as Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.intake import Intake

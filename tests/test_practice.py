@@ -22,7 +22,8 @@ from transtutor.learning.practice import (
 )
 from transtutor.learning.selection import REVIEW_GAP, choose
 from transtutor.scoring.scorer import Scorer
-from transtutor.storage import PastAttempt, Storage
+from transtutor.learning.records import PastAttempt
+from transtutor.store import Store as Storage
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -13,7 +13,10 @@ from aiogram.methods import SendDocument
 
 from tests.chat import ChatClient
 from transtutor.projects.grading import Rating
-from transtutor.storage import MENTIONS, OWN_ROWS, ProjectRecord, Storage, utcnow
+from transtutor.clock import utcnow
+from transtutor.projects.records import ProjectRecord
+from transtutor.store import Store as Storage
+from transtutor.store.personal import MENTIONS, OWN_ROWS
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession

@@ -19,7 +19,8 @@ from transtutor.people.awaiting import Inputs
 from transtutor.projects.grading import Rating, combine, ratings
 from transtutor.projects.projects import ProjectRejected, Projects, parse_leads, parse_when
 from transtutor.projects.reminders import Reminder, Reminders
-from transtutor.storage import ProjectRecord, Storage
+from transtutor.projects.records import ProjectRecord
+from transtutor.store import Store as Storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from tests.chat import ChatClient
 from tests.test_import import GOOD_YAML
-from transtutor.storage import Storage, utcnow
+from transtutor.clock import utcnow
+from transtutor.store import Store as Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.commands import COMMANDS
 from transtutor_bot.config import Settings

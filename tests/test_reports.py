@@ -24,7 +24,9 @@ from transtutor.projects.grading import ratings
 from transtutor.reports.coordinator import Coordinator
 from transtutor.reports.digest import Digest, Digests, last_run
 from transtutor.reports.snapshot import ReportRejected, RiskRules
-from transtutor.storage import ProjectRecord, Recipient, Storage
+from transtutor.people.records import Recipient
+from transtutor.projects.records import ProjectRecord
+from transtutor.store import Store as Storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = START

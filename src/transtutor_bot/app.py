@@ -1,6 +1,6 @@
-"""The composition root: settings -> content -> storage -> services -> dispatcher.
+"""The Telegram side of the composition root: `bootstrap.build_core`, then bot and dispatcher.
 
-Everything is built here, once, and handed to handlers through the dispatcher's workflow data
+Services are built once and handed to handlers through the dispatcher's workflow data
 (handlers name what they need as parameters: `practice: Practice`, `runner: Runner`, ...).
 """
 
@@ -21,22 +21,19 @@ from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.types import User
 
 from transtutor.content.authoring import Authoring
-from transtutor.content.courses import COURSE_FILE
-from transtutor.content.library import Library, install, load_library
+from transtutor.content.library import Library
+from transtutor.content.models import Course
 from transtutor.infra.executors import Runner
-from transtutor.infra.scheduling import Schedule
 from transtutor.learning.practice import Practice
 from transtutor.people.access import Access
 from transtutor.people.awaiting import Inputs
 from transtutor.people.privacy import Privacy
 from transtutor.projects.projects import Projects
-from transtutor.projects.reminders import Reminders
 from transtutor.projects.review import Review
 from transtutor.reports.coordinator import Coordinator
-from transtutor.reports.digest import Digests
-from transtutor.scoring.scorer import Scorer
-from transtutor.storage import Storage, utcnow
+from transtutor.store import Store
 from transtutor_bot import error_replies
+from transtutor_bot.bootstrap import Core, build_core, configured_roles
 from transtutor_bot.commands import install_menu_for, install_menus
 from transtutor_bot.config import Settings
 from transtutor_bot.flood import FloodGuard
@@ -51,7 +48,7 @@ from transtutor_bot.handlers import (
     staff,
     student,
 )
-from transtutor_bot.identity import Identity, Roles
+from transtutor_bot.identity import Identity
 from transtutor_bot.intake import Intake, poll
 from transtutor_bot.owed import OwedFeedback
 from transtutor_bot.sender import Notifier, Outgoing
@@ -87,22 +84,25 @@ def configure_logging(settings: Settings) -> None:
 
 @dataclass
 class App:
-    settings: Settings
-    library: Library
-    runner: Runner
-    practice: Practice
-    roles: Roles
+    core: Core
     bot: Bot
     dispatcher: Dispatcher
-    projects: Projects
-    schedule: Schedule
-    reminders: Reminders
-    digests: Digests
     flood: FloodGuard
 
+    @property
+    def settings(self) -> Settings:
+        return self.core.settings
+
+    @property
+    def runner(self) -> Runner:
+        return self.core.database.runner
+
+    @property
+    def store(self) -> Store:
+        return self.core.database.store
+
     def close(self) -> None:
-        self.schedule.shutdown()
-        self.runner.close()
+        self.core.close()
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,24 @@ class Services:
     notifier: Notifier
     runner: Runner
 
+    @classmethod
+    def of(cls, core: Core, notifier: Notifier) -> Services:
+        return cls(
+            practice=core.practice,
+            access=core.access,
+            authoring=core.authoring,
+            projects=core.projects,
+            review=core.review,
+            inputs=core.inputs,
+            coordinator=core.coordinator,
+            privacy=core.privacy,
+            notifier=notifier,
+            runner=core.database.runner,
+        )
 
-def build_dispatcher(services: Services, library: Library, flood: FloodGuard) -> Dispatcher:
-    dispatcher = Dispatcher(**vars(services), course=library.course)
+
+def build_dispatcher(services: Services, course: Course, flood: FloodGuard) -> Dispatcher:
+    dispatcher = Dispatcher(**vars(services), course=course)
     dispatcher.update.outer_middleware(flood)
     dispatcher.update.outer_middleware(Identity(services.practice))
     dispatcher.update.outer_middleware(OwedFeedback(services.practice))
@@ -141,37 +156,11 @@ def build_dispatcher(services: Services, library: Library, flood: FloodGuard) ->
     return dispatcher
 
 
-def build_app(settings: Settings, session: BaseSession | None = None) -> App:
-    """Build everything; `session` replaces the HTTP session (offline use and tests)."""
-    library = load_library(settings.exercises, settings.rubrics)
-    runner = Runner(settings.db)
-    try:
-        receipts = runner.db_sync(
-            install,
-            library,
-            course_file=str(settings.exercises / COURSE_FILE),
-            database=str(settings.db),
-        )
-    except BaseException:
-        runner.close()
-        raise
-    for note in library.notes:
-        log.info(note)
-    log.info(
-        "course %s: %d sets (%d new versions)",
-        library.course.id,
-        len(receipts),
-        sum(not r.unchanged for r in receipts),
-    )
-    practice = Practice(runner, Scorer(library.rubrics), library.course)
-    inputs = Inputs(runner)
-    project_service = Projects(runner, library.review_rubrics, settings.zone, inputs)
-    roles = Roles(settings)
-    changes = runner.db_sync(Storage.apply_configured_roles, roles.privileged_ids, utcnow())
-    for user_id, was, now in changes.revoked:
-        log.warning("user %s is no longer configured as %s: now %s", user_id, was, now)
-    for user_id, role in changes.kept:
-        log.info("user %s keeps the role %s given before role sources were kept", user_id, role)
+def build_app(
+    settings: Settings, session: BaseSession | None = None, library: Library | None = None
+) -> App:
+    """Build everything; `session` replaces the HTTP session (offline use and tests);
+    `library`: the content of `settings.exercises` if already loaded."""
     if session is None:  # talking to Telegram (or a Bot API server): paced, 429s waited out
         session = AiohttpSession(
             api=TelegramAPIServer.from_base(settings.telegram_api or "https://api.telegram.org")
@@ -180,65 +169,27 @@ def build_app(settings: Settings, session: BaseSession | None = None) -> App:
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     notifier = Notifier(bot, settings.zone)
-    in_memory = str(settings.db) == ":memory:"
-    schedule = Schedule(settings.zone, None if in_memory else settings.db)
-    reminders = Reminders(runner, schedule, notifier.reminder)
-    project_service.on_deadline_changed = reminders.rebuild
-    coordinator = Coordinator(runner, library.course, settings.risk_rules, settings.zone)
-    digests = Digests(coordinator, schedule, settings.digest, notifier.digest)
-    services = Services(
-        practice=practice,
-        access=Access(
-            runner,
-            on_user_changed=practice.forget_cached,
-            invite_days=settings.invite_days,
-            zone=settings.zone,
-        ),
-        authoring=Authoring(runner, library.catalog),
-        projects=project_service,
-        review=Review(runner, project_service, inputs),
-        inputs=inputs,
-        coordinator=coordinator,
-        privacy=Privacy(
-            runner,
-            library.course.id,
-            on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild),
-        ),
-        notifier=notifier,
-        runner=runner,
-    )
+    core = build_core(settings, notifier.reminder, notifier.digest, library=library)
     flood = FloodGuard()
-    dispatcher = build_dispatcher(services, library, flood)
+    dispatcher = build_dispatcher(Services.of(core, notifier), core.library.course, flood)
+    changes = core.role_changes
 
     async def on_startup(bot: Bot) -> None:
-        await install_menus(bot, roles.privileged_ids)
+        await install_menus(bot, configured_roles(settings))
         for user_id, _, now in changes.revoked:
             await install_menu_for(bot, user_id, now)
-        schedule.start()
-        await reminders.start()
-        digests.start()
+        core.schedule.start()
+        await core.reminders.start()
+        core.digests.start()
 
     async def on_shutdown() -> None:
-        schedule.shutdown()
-        reminders.stop()
-        digests.stop()
+        core.schedule.shutdown()
+        core.reminders.stop()
+        core.digests.stop()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
-    return App(
-        settings,
-        library,
-        runner,
-        practice,
-        roles,
-        bot,
-        dispatcher,
-        project_service,
-        schedule,
-        reminders,
-        digests,
-        flood,
-    )
+    return App(core, bot, dispatcher, flood)
 
 
 async def wait_for_api(bot: Bot, attempts: int = 30) -> User:
@@ -267,8 +218,8 @@ def api_failure(exc: TelegramNetworkError | TelegramServerError) -> str:
 def warm_up(app: App) -> asyncio.Task[int]:
     """Load the scorer's resources in the background while the bot starts serving, so the
     first answer is not the one that waits for them."""
-    sets = list(app.library.sets.values())
-    task = asyncio.create_task(app.runner.cpu(app.practice.warm_up, sets))
+    sets = list(app.core.library.sets.values())
+    task = asyncio.create_task(app.runner.cpu(app.core.practice.warm_up, sets))
 
     def report(done: asyncio.Task[int]) -> None:
         if not done.cancelled() and done.exception() is not None:
@@ -286,7 +237,7 @@ async def run_polling(app: App) -> None:
         me = await wait_for_api(app.bot)
         await app.bot.delete_webhook(drop_pending_updates=False)
         log.info("polling as @%s", me.username)
-        await poll(app.dispatcher, app.bot, app.runner)
+        await poll(app.dispatcher, app.bot, app.runner, app.store.updates)
     finally:
         warming.cancel()  # a start that failed need not wait for it
         await app.bot.session.close()
@@ -302,7 +253,7 @@ def run_webhook(app: App) -> None:
         if settings.webhook_secret
         else secrets.token_urlsafe(32)
     )
-    intake = Intake(app.dispatcher, app.bot, app.runner)
+    intake = Intake(app.dispatcher, app.bot, app.runner, app.store.updates)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")

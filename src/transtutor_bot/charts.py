@@ -6,7 +6,7 @@ import io
 
 from matplotlib.figure import Figure
 
-from transtutor.learning.practice import Progress
+from transtutor.learning.progress import Progress
 from transtutor.reports.snapshot import Summary
 
 

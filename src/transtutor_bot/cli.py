@@ -18,7 +18,7 @@ from transtutor.errors import CommandFailed, ImportRejected, UnknownRubric
 from transtutor.infra.dblock import DatabaseInUse, DatabaseLock
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
-from transtutor.storage import StorageUnusable
+from transtutor.store import StorageUnusable
 from transtutor_bot import course_commands
 from transtutor_bot.config import Settings, SettingsError, load_settings
 from transtutor_bot.help import command, version

@@ -16,7 +16,7 @@ from transtutor.content.importer import Catalog, ParsedSet
 from transtutor.content.library import load_catalog, parse_file, set_files
 from transtutor.content.models import Course
 from transtutor.errors import ImportRejected
-from transtutor.storage import Storage
+from transtutor.store import Store
 from transtutor_bot.config import Settings
 
 
@@ -32,12 +32,12 @@ def held_by(db: Path) -> Held:
     """The database's course and evidence, without creating a file that is not there."""
     if str(db) == ":memory:" or not db.is_file():
         return Held(None, {})
-    storage = Storage.open_reader(db)
+    store = Store.open_reader(db)
     try:
-        stored = storage.stored_course()
-        return Held(stored[0] if stored else None, storage.outcome_evidence())
+        stored = store.content.stored_course()
+        return Held(stored[0] if stored else None, store.content.outcome_evidence())
     finally:
-        storage.close()
+        store.close()
 
 
 def resolve_catalog(paths: list[Path], settings: Settings, held: Held) -> tuple[Catalog, str]:
@@ -134,10 +134,10 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
         held.course, catalog.course, held.evidence, course_file=course_file, database=database
     )
     _notes(catalog)
-    storage = Storage.open(settings.db)
+    store = Store.open(settings.db)
     try:
         receipt = adopt_course(
-            storage, catalog.course, course_file=course_file, database=str(settings.db)
+            store.content, catalog.course, course_file=course_file, database=str(settings.db)
         )
         if held.course is None:
             state = f"outcomes {', '.join(catalog.course.outcome_ids)}"
@@ -147,7 +147,7 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
             state = "outcomes unchanged"
         print(f"✓ course {receipt.course_id} v{receipt.version}: {state}")
         for path, parsed in parsed_sets:
-            imported = storage.import_set(
+            imported = store.content.import_set(
                 parsed.exercise_set, source_file=path.name, encoding=parsed.encoding
             )
             word = "unchanged" if imported.unchanged else "imported"
@@ -156,5 +156,5 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
                 f"{imported.exercise_count} exercises {word}"
             )
     finally:
-        storage.close()
+        store.close()
     return 0

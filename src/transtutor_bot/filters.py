@@ -8,7 +8,7 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
 from transtutor.people.awaiting import Inputs
-from transtutor.storage import UserRecord
+from transtutor.people.records import UserRecord
 
 
 class HasRole(Filter):

@@ -9,27 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from transtutor.learning.practice import Practice
-from transtutor_bot.config import Settings
 from transtutor_bot.i18n import Translator, language_of
-
-
-class Roles:
-    """The roles the configuration gives; applied to the database at every start
-    (`Storage.apply_configured_roles`), where they win while configured."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._configured: dict[int, str] = {}
-        for role, ids in (
-            ("coordinator", settings.coordinators),
-            ("instructor", settings.instructors),
-            ("admin", settings.admins),
-        ):
-            for user_id in ids:
-                self._configured[user_id] = role  # later, stronger roles win
-
-    @property
-    def privileged_ids(self) -> dict[int, str]:
-        return dict(self._configured)
 
 
 class Identity(BaseMiddleware):

@@ -21,7 +21,8 @@ import json
 import logging
 import signal
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
@@ -34,8 +35,8 @@ from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from pydantic import ValidationError
 
+from transtutor.clock import utcnow
 from transtutor.infra.executors import Runner
-from transtutor.storage import Storage, utcnow
 
 log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 200
@@ -84,11 +85,25 @@ def sender_of(update: Update) -> int | None:
     return user.id if user is not None else None
 
 
+class UpdateLog(Protocol):
+    """Where updates are recorded before they are handled (the store's `updates`)."""
+
+    def receive_updates(
+        self, updates: list[tuple[int, int | None, str]], now: datetime
+    ) -> list[int]: ...
+    def skip_updates(self, updates: list[tuple[int, str]], now: datetime) -> None: ...
+    def finish_update(self, update_id: int, now: datetime) -> None: ...
+    def pending_updates(self) -> list[tuple[int, str]]: ...
+
+
 class Intake:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, runner: Runner) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, bot: Bot, runner: Runner, updates: UpdateLog
+    ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
         self.runner = runner
+        self.updates = updates
         self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.tasks: set[asyncio.Task[None]] = set()
 
@@ -96,7 +111,7 @@ class Intake:
         """Record a batch, then start handling the updates not seen before; how many."""
         batch = list(updates)
         rows = [(u.update_id, sender_of(u), u.model_dump_json(exclude_none=True)) for u in batch]
-        fresh = set(await self.runner.db(Storage.receive_updates, rows, utcnow()))
+        fresh = set(await self.runner.db(self.updates.receive_updates, rows, utcnow()))
         for update in batch:
             if update.update_id in fresh:
                 await self._start(update)
@@ -115,17 +130,19 @@ class Intake:
                 kind = update_kind(raw) if isinstance(raw, dict) else "?"
                 skipped.append((update_id, kind))
         if skipped:
-            await self.runner.db(Storage.skip_updates, skipped, utcnow())
+            await self.runner.db(self.updates.skip_updates, skipped, utcnow())
         return await self.accept(updates) if updates else 0
 
     async def replay(self) -> int:
         """Handle what was recorded but not finished before the last stop."""
-        pending = await self.runner.db(Storage.pending_updates)
+        pending = await self.runner.db(self.updates.pending_updates)
         for update_id, data in pending:
             log.info("update %s was not finished before the last stop: handling it now", update_id)
             update = decode(json.loads(data), self.bot)
             if update is None:
-                await self.runner.db(Storage.skip_updates, [(update_id, "unreadable")], utcnow())
+                await self.runner.db(
+                    self.updates.skip_updates, [(update_id, "unreadable")], utcnow()
+                )
                 continue
             await self._start(update)
         return len(pending)
@@ -143,7 +160,7 @@ class Intake:
             log.exception("update %s failed", update.update_id)
         finally:
             self.slots.release()
-            await self.runner.db(Storage.finish_update, update.update_id, utcnow())
+            await self.runner.db(self.updates.finish_update, update.update_id, utcnow())
 
     async def drain(self, timeout: float = 20.0) -> None:
         """Let the handlers in flight finish (on a clean stop)."""
@@ -151,9 +168,9 @@ class Intake:
             await asyncio.wait(set(self.tasks), timeout=timeout)
 
 
-async def poll(dispatcher: Dispatcher, bot: Bot, runner: Runner) -> None:
+async def poll(dispatcher: Dispatcher, bot: Bot, runner: Runner, updates: UpdateLog) -> None:
     """Long polling with record-first intake until SIGTERM/SIGINT."""
-    intake = Intake(dispatcher, bot, runner)
+    intake = Intake(dispatcher, bot, runner, updates)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

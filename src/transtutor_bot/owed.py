@@ -16,7 +16,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.types import TelegramObject
 
 from transtutor.learning.practice import Practice
-from transtutor.storage import UserRecord
+from transtutor.people.records import UserRecord
 from transtutor_bot import render_practice
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_text import split_message

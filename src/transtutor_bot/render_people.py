@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from transtutor.storage import InviteRecord, RoleHolder
+from transtutor.people.records import InviteRecord, RoleHolder
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_text import quote
 

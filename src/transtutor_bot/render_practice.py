@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from transtutor.content.models import ExerciseType
-from transtutor.learning.practice import Assignment, Feedback, Progress
+from transtutor.learning.practice import Assignment, Feedback
+from transtutor.learning.progress import Progress
 from transtutor.scoring.checks import ErrorMark
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_text import quote

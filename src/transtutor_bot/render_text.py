@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiogram.types import Message
+if TYPE_CHECKING:  # the CLI renders without importing aiogram
+    from aiogram.types import Message
 
 TELEGRAM_LIMIT = 4096
 TAG = re.compile(r"</?(b|i|u|code|pre)>")

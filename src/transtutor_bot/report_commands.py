@@ -12,58 +12,25 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from transtutor.content.courses import COURSE_FILE
-from transtutor.content.importer import load_course
-from transtutor.content.library import load_catalog
-from transtutor.content.models import Course
 from transtutor.errors import CommandFailed
-from transtutor.infra.executors import Runner
 from transtutor.reports import snapshot as reports
 from transtutor.reports.coordinator import Coordinator
 from transtutor.reports.snapshot import ReportRejected
-from transtutor.storage import Storage
 from transtutor_bot import render_reports
+from transtutor_bot.bootstrap import open_reports
 from transtutor_bot.config import Settings
-from transtutor_bot.error_replies import message_for
+from transtutor_bot.error_messages import message_for
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_text import plain
 
 T = TypeVar("T")
 
 
-def report_course(settings: Settings, runner: Runner) -> Course:
-    """The course the database holds: reports of another course's outcomes would be zeros.
-    A TRANSTUTOR_EXERCISES naming another course gets one line saying which one is used."""
-    stored = runner.db_sync(Storage.stored_course)
-    if stored is None:  # a database from before it recorded its course, or an empty one
-        return load_catalog(settings.exercises, settings.rubrics).course
-    course: Course = stored[0]
-    if "exercises" in settings.model_fields_set:
-        configured = load_course(settings.exercises / COURSE_FILE)
-        if configured.id != course.id:
-            print(
-                f"note: TRANSTUTOR_EXERCISES ({settings.exercises}) is course {configured.id!r}, "
-                f"but {settings.db} holds course {course.id!r}: reporting {course.id!r}",
-                file=sys.stderr,
-            )
-    return course
-
-
 def ask(
     settings: Settings, language: str, question: Callable[[Coordinator], Coroutine[Any, Any, T]]
 ) -> T:
     """Run one report question; a refusal (unknown cohort ...) is shown in `language`."""
-    if not Path(settings.db).is_file():
-        raise CommandFailed(
-            f"no database at {settings.db}: set TRANSTUTOR_DB to the bot's database file"
-        )
-    runner = Runner(settings.db)
-    try:
-        course = report_course(settings, runner)
-    except BaseException:
-        runner.close()
-        raise
-    coordinator = Coordinator(runner, course, settings.risk_rules, settings.zone)
+    database, coordinator = open_reports(settings)
     try:
         return asyncio.run(question(coordinator))
     except ReportRejected as exc:
@@ -75,7 +42,7 @@ def ask(
             ) from None
         raise CommandFailed(plain(message_for(exc, Translator(language)) or str(exc))) from None
     finally:
-        runner.close()
+        database.close()
 
 
 def summary(

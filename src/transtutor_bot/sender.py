@@ -35,9 +35,9 @@ from aiogram.exceptions import (
 from aiogram.methods import GetMe, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from transtutor.people.records import Recipient
 from transtutor.projects.reminders import Reminder
 from transtutor.reports.digest import Digest
-from transtutor.storage import Recipient
 from transtutor_bot import render_projects, render_reports
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_text import split_message

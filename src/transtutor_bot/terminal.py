@@ -42,7 +42,7 @@ class Terminal:
         self.buttons: list[tuple[str, str, int]] = []  # text, callback data, message id
         self.files_dir: Path | None = None  # made on the first file the bot sends
         self.db = settings.db
-        for note in self.app.library.notes:
+        for note in self.app.core.library.notes:
             self.write(f"note: {note}")
 
     def write(self, text: str) -> None:

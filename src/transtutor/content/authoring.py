@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from transtutor.content.importer import Catalog, parse_caption, parse_set, size_problem
+from transtutor.content.ports import CourseContent
 from transtutor.content.readers import ReadError, format_of
+from transtutor.content.records import ImportReceipt, SetInfo
 from transtutor.errors import ImportRejected
 from transtutor.infra.executors import Runner
-from transtutor.storage import ImportReceipt, SetInfo, Storage
 
 
 class UploadRefused(ImportRejected):
@@ -38,8 +39,9 @@ def check_upload(file_name: str | None, size: int | None) -> str:
 
 
 class Authoring:
-    def __init__(self, runner: Runner, catalog: Catalog) -> None:
+    def __init__(self, runner: Runner, content: CourseContent, catalog: Catalog) -> None:
         self.runner = runner
+        self.content = content
         self.catalog = catalog
 
     async def import_upload(
@@ -51,7 +53,7 @@ class Authoring:
             parse_set, data, file_name, self.catalog, parse_caption(caption)
         )
         receipt = await self.runner.db(
-            Storage.import_set,
+            self.content.import_set,
             parsed.exercise_set,
             source_file=file_name,
             encoding=parsed.encoding,
@@ -65,7 +67,7 @@ class Authoring:
         )
 
     async def sets(self) -> list[SetInfo]:
-        return await self.runner.db(Storage.sets, True)
+        return await self.runner.db(self.content.sets, True)
 
     async def retire(self, set_id: str) -> bool:
-        return await self.runner.db(Storage.retire_set, set_id.strip())
+        return await self.runner.db(self.content.retire_set, set_id.strip())

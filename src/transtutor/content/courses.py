@@ -17,8 +17,8 @@ import yaml
 
 from transtutor.content.importer import load_rubrics
 from transtutor.content.models import Course, Criterion, ReviewCriterion, ReviewRubric, Rubric
+from transtutor.content.ports import CourseContent
 from transtutor.errors import ImportRejected, Problem, TranstutorError
-from transtutor.storage import Storage
 
 COURSE_FILE = "course.yaml"
 RUBRICS_DIR = "rubrics"
@@ -256,17 +256,17 @@ class CourseReceipt:
 
 
 def adopt_course(
-    storage: Storage, course: Course, *, course_file: str, database: str
+    content: CourseContent, course: Course, *, course_file: str, database: str
 ) -> CourseReceipt:
     """Store `course` as the database's course (or its next version), after `course_change`
     agreed; raises CourseRefused otherwise."""
-    stored = storage.stored_course()
+    stored = content.stored_course()
     added = course_change(
         stored[0] if stored else None,
         course,
-        storage.outcome_evidence(),
+        content.outcome_evidence(),
         course_file=course_file,
         database=database,
     )
-    version = storage.save_course(course)
+    version = content.save_course(course)
     return CourseReceipt(course.id, version, added)

@@ -22,9 +22,10 @@ from transtutor.content.importer import (
     sidecar_meta,
 )
 from transtutor.content.models import Course, ExerciseSet, ReviewRubric, Rubric
+from transtutor.content.ports import CourseContent
 from transtutor.content.readers import SET_FORMATS
+from transtutor.content.records import ImportReceipt
 from transtutor.errors import ImportRejected, Problem
-from transtutor.storage import ImportReceipt, Storage
 
 
 def bundled_exercises() -> Path:
@@ -109,17 +110,17 @@ def load_library(exercises_dir: Path, rubrics_dir: Path) -> Library:
 
 
 def install(
-    storage: Storage,
+    content: CourseContent,
     library: Library,
     *,
     course_file: str = COURSE_FILE,
     database: str = "the database",
 ) -> list[ImportReceipt]:
-    """Write the course and every set into storage at start. Content already stored in any
+    """Write the course and every set into the store at start. Content already stored in any
     version is skipped: later uploads and retirements made in the chat are kept. A database
     holding another course (or evidence for an outcome the course dropped) raises
     CourseRefused and nothing is written."""
-    adopt_course(storage, library.course, course_file=course_file, database=database)
+    adopt_course(content, library.course, course_file=course_file, database=database)
     return [
-        storage.import_set(s, source_file=s.id, only_if_new=True) for s in library.sets.values()
+        content.import_set(s, source_file=s.id, only_if_new=True) for s in library.sets.values()
     ]

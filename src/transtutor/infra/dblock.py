@@ -15,7 +15,7 @@ import os
 import socket
 from pathlib import Path
 
-from transtutor.storage import StorageUnusable
+from transtutor.store import StorageUnusable
 
 
 class DatabaseInUse(Exception):

@@ -13,9 +13,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from typing import Protocol
 
 from transtutor.infra.executors import Runner
-from transtutor.storage import Storage
 
 log = logging.getLogger(__name__)
 # Sends of one wave waiting for the outgoing pacer at once: enough to keep it busy at
@@ -24,8 +24,15 @@ log = logging.getLogger(__name__)
 WAVE_CONCURRENCY = 30
 
 
+class Deliveries(Protocol):
+    def claim_delivery(self, key: str, user_id: int, now: datetime) -> bool: ...
+    def confirm_delivery(self, key: str, user_id: int, now: datetime) -> None: ...
+    def release_delivery(self, key: str, user_id: int) -> None: ...
+
+
 async def send_once(
     runner: Runner,
+    deliveries: Deliveries,
     key: str,
     user_id: int,
     send: Callable[[], Awaitable[bool]],
@@ -33,15 +40,15 @@ async def send_once(
 ) -> bool | None:
     """Send message `key` to the user unless it was: True sent, False already sent (or the
     user cannot be reached: `send` returned False), None failed for now (try again later)."""
-    if not await runner.db(Storage.claim_delivery, key, user_id, now):
+    if not await runner.db(deliveries.claim_delivery, key, user_id, now):
         return False
     try:
         delivered = await send()
     except Exception as exc:  # any failure: the message must stay sendable
         log.warning("%s to %s not sent (%s); will retry", key, user_id, type(exc).__name__)
-        await runner.db(Storage.release_delivery, key, user_id)
+        await runner.db(deliveries.release_delivery, key, user_id)
         return None
-    await runner.db(Storage.confirm_delivery, key, user_id, now)
+    await runner.db(deliveries.confirm_delivery, key, user_id, now)
     return delivered
 
 

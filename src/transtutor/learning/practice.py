@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from transtutor.clock import utcnow
 from transtutor.content.models import (
     ERROR_CATEGORIES,
     SEVERITIES,
@@ -21,12 +22,15 @@ from transtutor.content.models import (
 )
 from transtutor.errors import Rejected, TranstutorError
 from transtutor.infra.executors import Runner
-from transtutor.learning.mastery import OutcomeMastery, empty
+from transtutor.learning import mastery as mastery_rules
+from transtutor.learning.ports import PracticeStores
+from transtutor.learning.progress import Progress, summarize
+from transtutor.learning.records import NewAttempt, RecordedAttempt
 from transtutor.learning.selection import choose
+from transtutor.people.records import UserRecord
 from transtutor.scoring import text as tx
 from transtutor.scoring.checks import ErrorMark, span_of
 from transtutor.scoring.scorer import Scorer, ScoreResult
-from transtutor.storage import OpenExercise, RecordedAttempt, Storage, UserRecord, utcnow
 
 MIN_ANSWER_LIMIT = 1000
 MAX_ANSWER_LIMIT = 4000
@@ -81,28 +85,6 @@ class Feedback:
     mastery_after: dict[str, float]
 
 
-@dataclass(frozen=True)
-class OutcomeProgress:
-    outcome: str
-    title: dict[str, str]
-    value: float
-    attempts: int
-    mastered: bool
-
-
-@dataclass(frozen=True)
-class Progress:
-    outcomes: list[OutcomeProgress]
-    attempts: int
-    next_outcome: str | None
-    threshold: float
-    min_attempts: int
-
-    @property
-    def all_mastered(self) -> bool:
-        return all(o.mastered for o in self.outcomes)
-
-
 def clean_answer(text: str) -> str:
     """Drop control and invisible format characters (zero-width, bidi marks; category C),
     keeping line breaks and tabs; trim."""
@@ -131,16 +113,18 @@ def answer_limit(exercise: Exercise) -> int:
 
 
 class Practice:
-    """Use cases of a student's practice. Storage runs on the runner's storage thread."""
+    """Use cases of a student's practice. Store calls run on the runner's storage thread."""
 
     def __init__(
         self,
         runner: Runner,
+        store: PracticeStores,
         scorer: Scorer,
         course: Course,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.runner = runner
+        self.store = store
         self.scorer = scorer
         self.course = course
         self.clock = clock
@@ -156,7 +140,7 @@ class Practice:
         cached = self._users.get(user_id)
         if cached is not None and now - cached[1] < SEEN_EVERY and cached[0].name == name:
             return cached[0]
-        record = await self.runner.db(Storage.touch_user, user_id, name, language, now)
+        record = await self.runner.db(self.store.learners.touch_user, user_id, name, language, now)
         self._users[user_id] = (replace(record, created=False), now)
         return record
 
@@ -165,29 +149,29 @@ class Practice:
         self._users.pop(user_id, None)
 
     async def set_language(self, user_id: int, language: str) -> None:
-        await self.runner.db(Storage.set_language, user_id, language)
+        await self.runner.db(self.store.learners.set_language, user_id, language)
         self.forget_cached(user_id)
 
     # -- exercises ---------------------------------------------------------------------------
 
-    # Methods ending in _in run on the storage thread with its Storage: an answer is read,
+    # Methods ending in _in run on the storage thread: an answer is read,
     # scored and recorded in one job there, so it costs one hop off the event loop.
 
-    def _set_in(self, storage: Storage, set_id: str, version: int) -> ExerciseSet | None:
-        """A set version, parsed from storage once and then kept (versions never change)."""
+    def _set_in(self, set_id: str, version: int) -> ExerciseSet | None:
+        """A set version, parsed from the store once and then kept (versions never change)."""
         key = (set_id, version)
         if key not in self._sets:
-            loaded = storage.exercise_set(set_id, version)
+            loaded = self.store.content.exercise_set(set_id, version)
             if loaded is None:
                 return None
             self._sets[key] = loaded
         return self._sets[key]
 
-    def _assignment_in(self, storage: Storage, user_id: int) -> Assignment:
-        opened = storage.open_exercise_of(user_id)
+    def _assignment_in(self, user_id: int) -> Assignment:
+        opened = self.store.practice.open_exercise_of(user_id)
         if opened is None:
             raise NoOpenExercise(str(user_id))
-        exercise_set = self._set_in(storage, opened.set_id, opened.set_version)
+        exercise_set = self._set_in(opened.set_id, opened.set_version)
         if exercise_set is None:
             raise NoOpenExercise(opened.set_id)
         exercise = next((e for e in exercise_set.exercises if e.id == opened.exercise_id), None)
@@ -202,24 +186,24 @@ class Practice:
     async def next_exercise(self, user_id: int) -> Assignment:
         return await self.runner.db(self._next_in, user_id, self.clock())
 
-    def _next_in(self, storage: Storage, user_id: int, now: datetime) -> Assignment:
+    def _next_in(self, user_id: int, now: datetime) -> Assignment:
         sets = []
-        for info in storage.sets():
-            exercise_set = self._set_in(storage, info.id, info.version)
+        for info in self.store.content.sets():
+            exercise_set = self._set_in(info.id, info.version)
             if exercise_set is not None:
                 sets.append((exercise_set, info.version))
         pick = choose(
             user_id,
             self.course,
             sets,
-            storage.mastery(user_id),
-            storage.attempts_of(user_id),
-            storage.recent_skips(user_id, now - timedelta(days=1)),
+            self.store.practice.mastery(user_id),
+            self.store.practice.attempts_of(user_id),
+            self.store.practice.recent_skips(user_id, now - timedelta(days=1)),
             now,
         )
         if pick is None:
             raise NoExercises()
-        opened = storage.open_exercise(
+        opened = self.store.practice.open_exercise(
             user_id, pick.exercise_set.id, pick.version, pick.exercise.id, now
         )
         return Assignment(
@@ -229,9 +213,9 @@ class Practice:
     async def skip(self, user_id: int) -> Assignment:
         return await self.runner.db(self._skip_in, user_id, self.clock())
 
-    def _skip_in(self, storage: Storage, user_id: int, now: datetime) -> Assignment:
-        assignment = self._assignment_in(storage, user_id)
-        if not storage.skip_exercise(user_id, assignment.token, now):
+    def _skip_in(self, user_id: int, now: datetime) -> Assignment:
+        assignment = self._assignment_in(user_id)
+        if not self.store.practice.skip_exercise(user_id, assignment.token, now):
             raise NoOpenExercise(str(user_id))
         return assignment
 
@@ -258,13 +242,13 @@ class Practice:
         return await self.runner.db(self._answer_in, user_id, text, update_id, self.clock())
 
     def _answer_in(
-        self, storage: Storage, user_id: int, text: str, update_id: int | None, now: datetime
+        self, user_id: int, text: str, update_id: int | None, now: datetime
     ) -> Feedback | Marked:
         try:
-            assignment = self._assignment_in(storage, user_id)
+            assignment = self._assignment_in(user_id)
         except NoOpenExercise:
             # Handled again after a crash: the answer was recorded; its feedback is owed.
-            recorded = self._recorded_in(storage, user_id, update_id)
+            recorded = self._recorded_in(user_id, update_id)
             if recorded is None:
                 raise
             return recorded
@@ -275,10 +259,10 @@ class Practice:
             if len(assignment.marks) >= MAX_MARKS:
                 raise AnswerRejected("too_many_marks", limit=MAX_MARKS)
             mark = ErrorMark(words)
-            self._save_marks_in(storage, user_id, assignment, [*assignment.marks, mark])
+            self._save_marks_in(user_id, assignment, [*assignment.marks, mark])
             return Marked(assignment, mark)
         result = self.scorer.score_exercise(assignment.exercise, assignment.exercise_set, words)
-        return self._record_in(storage, user_id, assignment, words, result, update_id, now)
+        return self._record_in(user_id, assignment, words, result, update_id, now)
 
     async def classify(
         self, user_id: int, token: int, category: str | None = None, severity: str | None = None
@@ -288,13 +272,12 @@ class Practice:
 
     def _classify_in(
         self,
-        storage: Storage,
         user_id: int,
         token: int,
         category: str | None,
         severity: str | None,
     ) -> Assignment:
-        assignment = self._button_in(storage, user_id, token)
+        assignment = self._button_in(user_id, token)
         if not assignment.marks:
             raise StaleStep()
         last = assignment.marks[-1]
@@ -307,7 +290,7 @@ class Practice:
                 raise StaleStep()
             last = ErrorMark(last.span, last.category, severity)
         marks = [*assignment.marks[:-1], last]
-        self._save_marks_in(storage, user_id, assignment, marks)
+        self._save_marks_in(user_id, assignment, marks)
         return replace(assignment, marks=marks)
 
     async def finish_marking(
@@ -316,9 +299,9 @@ class Practice:
         return await self.runner.db(self._finish_in, user_id, token, update_id, self.clock())
 
     def _finish_in(
-        self, storage: Storage, user_id: int, token: int, update_id: int | None, now: datetime
+        self, user_id: int, token: int, update_id: int | None, now: datetime
     ) -> Feedback:
-        assignment = self._button_in(storage, user_id, token)
+        assignment = self._button_in(user_id, token)
         complete = [m for m in assignment.marks if m.severity]
         if not complete:
             raise StaleStep()
@@ -326,32 +309,29 @@ class Practice:
             assignment.exercise, assignment.exercise_set, "", complete
         )
         answer = " | ".join(f"{m.span} [{m.category}, {m.severity}]" for m in complete)
-        return self._record_in(storage, user_id, assignment, answer, result, update_id, now)
+        return self._record_in(user_id, assignment, answer, result, update_id, now)
 
-    def _button_in(self, storage: Storage, user_id: int, token: int) -> Assignment:
+    def _button_in(self, user_id: int, token: int) -> Assignment:
         """The open exercise a button belongs to, or StaleStep if it is no longer open."""
         try:
-            assignment = self._assignment_in(storage, user_id)
+            assignment = self._assignment_in(user_id)
         except NoOpenExercise:
             raise StaleStep() from None
         if assignment.token != token:
             raise StaleStep()
         return assignment
 
-    def _save_marks_in(
-        self, storage: Storage, user_id: int, assignment: Assignment, marks: list[ErrorMark]
-    ) -> None:
+    def _save_marks_in(self, user_id: int, assignment: Assignment, marks: list[ErrorMark]) -> None:
         state = {
             "marks": [
                 {"span": m.span, "category": m.category, "severity": m.severity} for m in marks
             ]
         }
-        if not storage.save_state(user_id, assignment.token, state):
+        if not self.store.practice.save_state(user_id, assignment.token, state):
             raise StaleStep()
 
     def _record_in(
         self,
-        storage: Storage,
         user_id: int,
         assignment: Assignment,
         answer: str,
@@ -359,33 +339,31 @@ class Practice:
         update_id: int | None,
         now: datetime,
     ) -> Feedback:
-        opened = OpenExercise(
+        change = record_attempt(
+            self.store,
             assignment.token,
-            assignment.exercise_set.id,
-            assignment.version,
-            assignment.exercise.id,
-            {},
-        )
-        recorded = storage.record_attempt(
-            user_id,
-            opened,
-            assignment.exercise.type.value,
-            answer,
-            result.score,
-            result.to_dict(),
+            NewAttempt(
+                user_id,
+                assignment.exercise_set.id,
+                assignment.version,
+                assignment.exercise.id,
+                assignment.exercise.type.value,
+                answer,
+                result.score,
+                result.to_dict(),
+                now,
+                update_id,
+            ),
             result.evidence,
-            now,
-            update_id,
         )
-        if recorded is None:
+        if change is None:
             raise StaleStep()
-        before, after = recorded
-        return Feedback(assignment, result, before, after)
+        return Feedback(assignment, result, change.before, change.after)
 
     async def owe_feedback(self, user_id: int, update_id: int) -> bool:
         """The reply to an answer could not be sent: its feedback is owed, and given the next
         time the learner writes (see `owed_feedback`). False if the update recorded nothing."""
-        owed = await self.runner.db(Storage.owe_feedback, user_id, update_id)
+        owed = await self.runner.db(self.store.practice.owe_feedback, user_id, update_id)
         self.forget_cached(user_id)  # the next meet() reads `feedback_owed`
         return owed
 
@@ -393,27 +371,29 @@ class Practice:
         """Feedback owed to the learner (attempt id, feedback), oldest first."""
         return await self.runner.db(self._owed_in, user_id)
 
-    def _owed_in(self, storage: Storage, user_id: int) -> list[tuple[int, Feedback]]:
+    def _owed_in(self, user_id: int) -> list[tuple[int, Feedback]]:
         owed = []
-        for attempt_id, recorded in storage.owed_feedback(user_id):
-            feedback = self._feedback_of(storage, recorded)
+        for attempt_id, recorded in self.store.practice.owed_feedback(user_id):
+            feedback = self._feedback_of(recorded)
             if feedback is not None:
                 owed.append((attempt_id, feedback))
         return owed
 
     async def feedback_sent(self, user_id: int, attempt_ids: list[int]) -> None:
-        await self.runner.db(Storage.feedback_sent, attempt_ids)
+        await self.runner.db(self.store.practice.feedback_sent, attempt_ids)
         self.forget_cached(user_id)
 
-    def _recorded_in(
-        self, storage: Storage, user_id: int, update_id: int | None
-    ) -> Feedback | None:
-        recorded = None if update_id is None else storage.attempt_for_update(user_id, update_id)
-        return None if recorded is None else self._feedback_of(storage, recorded)
+    def _recorded_in(self, user_id: int, update_id: int | None) -> Feedback | None:
+        recorded = (
+            None
+            if update_id is None
+            else self.store.practice.attempt_for_update(user_id, update_id)
+        )
+        return None if recorded is None else self._feedback_of(recorded)
 
-    def _feedback_of(self, storage: Storage, recorded: RecordedAttempt) -> Feedback | None:
+    def _feedback_of(self, recorded: RecordedAttempt) -> Feedback | None:
         """The feedback an attempt was given, rebuilt from what was stored with it."""
-        exercise_set = self._set_in(storage, recorded.set_id, recorded.set_version)
+        exercise_set = self._set_in(recorded.set_id, recorded.set_version)
         exercises = exercise_set.exercises if exercise_set else []
         exercise = next((e for e in exercises if e.id == recorded.exercise_id), None)
         if exercise_set is None or exercise is None:
@@ -445,29 +425,29 @@ class Practice:
     async def progress(self, user_id: int) -> Progress:
         return await self.runner.db(self._progress_in, user_id)
 
-    def _progress_in(self, storage: Storage, user_id: int) -> Progress:
-        return summarize(self.course, storage.mastery(user_id), storage.attempt_count(user_id))
-
-
-def summarize(course: Course, mastery: dict[str, OutcomeMastery], attempts: int) -> Progress:
-    rows = []
-    for outcome in course.outcomes:
-        record = mastery.get(outcome.id, empty(outcome.id))
-        rows.append(
-            OutcomeProgress(
-                outcome.id,
-                outcome.title.model_dump(),
-                record.value,
-                record.attempts,
-                record.mastered(course.mastery_threshold, course.min_attempts),
-            )
+    def _progress_in(self, user_id: int) -> Progress:
+        return summarize(
+            self.course,
+            self.store.practice.mastery(user_id),
+            self.store.practice.attempt_count(user_id),
         )
-    open_rows = [r for r in rows if not r.mastered]
-    weakest = min(open_rows, key=lambda r: (r.value, r.attempts), default=None)
-    return Progress(
-        rows,
-        attempts,
-        weakest.outcome if weakest else None,
-        course.mastery_threshold,
-        course.min_attempts,
-    )
+
+
+def record_attempt(
+    store: PracticeStores, token: int, attempt: NewAttempt, evidence: dict[str, float]
+) -> mastery_rules.MasteryChange | None:
+    """Close the open exercise `token` and store the attempt with its evidence and the mastery
+    it moves, in one transaction. None (nothing written) if that exercise is no longer open:
+    answered already, skipped or replaced."""
+    with store.transaction():
+        if not store.practice.close_exercise(attempt.user_id, token):
+            return None
+        change = mastery_rules.apply(store.practice.mastery(attempt.user_id), evidence)
+        result = {
+            **attempt.result,
+            "evidence": evidence,  # replayed when a project review changes the order
+            "mastery": {"before": change.before, "after": change.after},  # for owed replies
+        }
+        store.practice.add_attempt(replace(attempt, result=result))
+        store.practice.save_mastery(attempt.user_id, change.updated.values(), attempt.at)
+    return change

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from transtutor.content.models import Course, Exercise, ExerciseSet
 from transtutor.learning.mastery import OutcomeMastery, empty, level
-from transtutor.storage import PastAttempt
+from transtutor.learning.records import PastAttempt
 
 REVIEW_BELOW = 60.0
 REVIEW_AFTER = timedelta(days=1)

@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from transtutor.clock import utcnow
 from transtutor.errors import Rejected, TranstutorError
 from transtutor.infra.executors import Runner
-from transtutor.storage import InviteRecord, RoleHolder, Storage, utcnow
+from transtutor.people.ports import AccessStores
+from transtutor.people.records import InviteRecord, RoleHolder
 
 ROLES = ("student", "instructor", "coordinator", "admin")
 ROLE_INVITE_PREFIX = "r-"
@@ -51,12 +53,14 @@ class Access:
     def __init__(
         self,
         runner: Runner,
+        store: AccessStores,
         on_user_changed: Callable[[int], None] = lambda user_id: None,
         clock: Callable[[], datetime] = utcnow,
         invite_days: int = INVITE_DAYS,
         zone: ZoneInfo = UTC_ZONE,
     ) -> None:
         self.runner = runner
+        self.store = store
         self.on_user_changed = on_user_changed
         self.clock = clock
         self.invite_ttl = timedelta(days=invite_days)
@@ -71,13 +75,13 @@ class Access:
         if wanted not in ROLES:
             raise AccessRejected("bad_role", value=role.strip()[:32], roles=", ".join(ROLES))
         user_id = int(user_id_text)
-        in_force = await self.runner.db(Storage.set_role, user_id, wanted, self.clock())
+        in_force = await self.runner.db(self.store.learners.set_role, user_id, wanted, self.clock())
         self.on_user_changed(user_id)
         return user_id, in_force
 
     async def holders(self) -> list[RoleHolder]:
         """Everyone with a role, and where it came from (configuration or chat)."""
-        return await self.runner.db(Storage.role_holders)
+        return await self.runner.db(self.store.learners.role_holders)
 
     async def new_cohort(self, name: str, created_by: int) -> str:
         """Create a cohort; returns its join code."""
@@ -87,7 +91,9 @@ class Access:
         if len(cleaned) > MAX_COHORT_NAME:
             raise AccessRejected("cohort_name_long", limit=str(MAX_COHORT_NAME))
         code = _new_code()
-        await self.runner.db(Storage.create_cohort, cleaned, code, created_by, self.clock())
+        await self.runner.db(
+            self.store.learners.create_cohort, cleaned, code, created_by, self.clock()
+        )
         return code
 
     async def new_invite(self, role: str, created_by: int) -> str:
@@ -102,19 +108,25 @@ class Access:
         code = ROLE_INVITE_PREFIX + _new_code()
         now = self.clock()
         await self.runner.db(
-            Storage.create_invite, code, wanted, None, created_by, now, now + self.invite_ttl
+            self.store.learners.create_invite,
+            code,
+            wanted,
+            None,
+            created_by,
+            now,
+            now + self.invite_ttl,
         )
         return code
 
     async def open_invites(self) -> list[InviteRecord]:
-        return await self.runner.db(Storage.open_invites, self.clock())
+        return await self.runner.db(self.store.learners.open_invites, self.clock())
 
     async def cancel_invite(self, code_text: str) -> str:
         """Cancel an open role invitation, named by its code or the link that carries it."""
         code = code_text.strip().rsplit("start=", 1)[-1].strip()
         if not code:
             raise AccessRejected("cancel_usage")
-        if not await self.runner.db(Storage.cancel_invite, code, self.clock()):
+        if not await self.runner.db(self.store.learners.cancel_invite, code, self.clock()):
             raise AccessRejected("no_such_invite", code=code[:64])
         return code
 
@@ -122,14 +134,16 @@ class Access:
         """Use a code from a /start link: a role invitation or a cohort's join code."""
         code = code.strip()
         if code.startswith(ROLE_INVITE_PREFIX):
-            role = await self.runner.db(Storage.redeem_invite, code, user_id, self.clock())
+            role = await self.runner.db(
+                self.store.learners.redeem_invite, code, user_id, self.clock()
+            )
             if role is None:
                 raise UnknownCode(code)
             self.on_user_changed(user_id)
             return Redeemed("role", role)
-        cohort = await self.runner.db(Storage.cohort_by_code, code)
+        cohort = await self.runner.db(self.store.learners.cohort_by_code, code)
         if cohort is None:
             raise UnknownCode(code)
-        await self.runner.db(Storage.join_cohort, user_id, cohort[0])
+        await self.runner.db(self.store.learners.join_cohort, user_id, cohort[0])
         self.on_user_changed(user_id)
         return Redeemed("cohort", cohort[1])

@@ -12,17 +12,22 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from transtutor.clock import utcnow
 from transtutor.infra.executors import Runner
-from transtutor.storage import PendingInput, Storage, utcnow
+from transtutor.people.ports import AwaitingStores
+from transtutor.people.records import PendingInput
 
 INPUT_TTL = timedelta(hours=2)
 
 
 class Inputs:
-    def __init__(self, runner: Runner, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, runner: Runner, store: AwaitingStores, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.runner = runner
+        self.store = store
         self.clock = clock
-        self._waiting = {p.user_id: p for p in runner.db_sync(Storage.inputs)}
+        self._waiting = {p.user_id: p for p in runner.db_sync(self.store.awaiting.inputs)}
 
     def get(self, user_id: int) -> PendingInput | None:
         waiting = self._waiting.get(user_id)
@@ -34,7 +39,9 @@ class Inputs:
         self, user_id: int, kind: str, ref: str, data: dict[str, Any] | None = None
     ) -> PendingInput:
         waiting = PendingInput(user_id, kind, ref, data or {}, self.clock())
-        await self.runner.db(Storage.set_input, user_id, kind, ref, waiting.data, waiting.since)
+        await self.runner.db(
+            self.store.awaiting.set_input, user_id, kind, ref, waiting.data, waiting.since
+        )
         self._waiting[user_id] = waiting
         return waiting
 
@@ -46,9 +53,9 @@ class Inputs:
         """Stop waiting; True if something was waited for."""
         had = self.get(user_id) is not None
         if self._waiting.pop(user_id, None) is not None:
-            await self.runner.db(Storage.clear_input, user_id)
+            await self.runner.db(self.store.awaiting.clear_input, user_id)
         return had
 
     def forget(self, user_id: int) -> None:
-        """Drop the cached wait after storage removed it in a transaction of its own."""
+        """Drop the cached wait after the store removed it in a transaction of its own."""
         self._waiting.pop(user_id, None)

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from transtutor.clock import utcnow
 from transtutor.content.models import SLUG, ReviewRubric
 from transtutor.errors import Rejected
 from transtutor.infra.executors import Runner
 from transtutor.people.awaiting import Inputs
+from transtutor.people.records import UserRecord
 from transtutor.projects.grading import Combined, combine
-from transtutor.storage import ProjectRecord, Storage, SubmissionRecord, UserRecord, utcnow
+from transtutor.projects.ports import ProjectStores
+from transtutor.projects.records import ProjectRecord, SubmissionRecord
 
 DEFAULT_LEADS = (72 * 60, 24 * 60, 60)
 MAX_LEADS = 6
@@ -93,12 +96,14 @@ class Projects:
     def __init__(
         self,
         runner: Runner,
+        store: ProjectStores,
         review_rubrics: dict[str, ReviewRubric],
         zone: ZoneInfo,
         inputs: Inputs,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.runner = runner
+        self.store = store
         self.rubrics = review_rubrics
         self.zone = zone
         self.inputs = inputs
@@ -149,7 +154,9 @@ class Projects:
 
     async def create(self, args: str, created_by: int) -> ProjectRecord:
         project = self.parse_new(args)
-        if not await self.runner.db(Storage.create_project, project, created_by, self.clock()):
+        if not await self.runner.db(
+            self.store.projects.create_project, project, created_by, self.clock()
+        ):
             raise ProjectRejected("exists", project_id=project.id)
         if self.on_deadline_changed is not None:
             await self.on_deadline_changed(project.id, 0)
@@ -158,12 +165,12 @@ class Projects:
     async def overview(self) -> list[Overview]:
         return await self.runner.db(self._overview_in)
 
-    @staticmethod
-    def _overview_in(storage: Storage) -> list[Overview]:
-        return [Overview(p, *storage.project_stats(p)) for p in storage.projects()]
+    def _overview_in(self) -> list[Overview]:
+        found = self.store.projects
+        return [Overview(p, *found.project_stats(p)) for p in found.projects()]
 
     async def project(self, project_id: str) -> ProjectRecord:
-        project = await self.runner.db(Storage.project, project_id.strip())
+        project = await self.runner.db(self.store.projects.project, project_id.strip())
         if project is None:
             raise ProjectRejected("unknown", project_id=project_id.strip()[:40])
         return project
@@ -176,14 +183,18 @@ class Projects:
         if len(words) != 4:
             raise ProjectRejected("extend_usage")
         project = await self.project(words[0])
-        student = await self.runner.db(Storage.user, int(words[1])) if words[1].isdigit() else None
+        student = (
+            await self.runner.db(self.store.learners.user, int(words[1]))
+            if words[1].isdigit()
+            else None
+        )
         if student is None:
             raise ProjectRejected("unknown_user", value=words[1][:20])
         user_id = student.id
         deadline = parse_when(f"{words[2]} {words[3]}", self.zone)
         if deadline <= self.clock():
             raise ProjectRejected("past", when=f"{words[2]} {words[3]}")
-        await self.runner.db(Storage.extend, project.id, user_id, deadline, granted_by)
+        await self.runner.db(self.store.projects.extend, project.id, user_id, deadline, granted_by)
         if self.on_deadline_changed is not None:
             await self.on_deadline_changed(project.id, user_id)
         return project, student, deadline
@@ -194,16 +205,15 @@ class Projects:
         """The projects this student has, with their deadline, submission and grade."""
         return await self.runner.db(self._standings_in, user_id, cohort_id)
 
-    @staticmethod
-    def _standings_in(storage: Storage, user_id: int, cohort_id: int | None) -> list[Standing]:
-        latest = storage.latest_submissions(user_id)
+    def _standings_in(self, user_id: int, cohort_id: int | None) -> list[Standing]:
+        latest = self.store.projects.latest_submissions(user_id)
         found = []
-        for project in storage.projects():
+        for project in self.store.projects.projects():
             if project.cohort_id is not None and project.cohort_id != cohort_id:
                 continue
-            deadline, extended = storage.deadline_for(project, user_id)
+            deadline, extended = self.store.projects.deadline_for(project, user_id)
             submission = latest.get(project.id)
-            reviews = storage.reviews(submission.id) if submission else []
+            reviews = self.store.reviews.reviews(submission.id) if submission else []
             grade = combine(r.ratings for r in reviews) if reviews else None
             found.append(Standing(project, deadline, extended, submission, grade))
         return found
@@ -211,7 +221,9 @@ class Projects:
     async def begin(self, user_id: int, project_id: str) -> Standing:
         """Wait for this student's work for the project as their next message."""
         project = await self.project(project_id)
-        deadline, extended = await self.runner.db(Storage.deadline_for, project, user_id)
+        deadline, extended = await self.runner.db(
+            self.store.projects.deadline_for, project, user_id
+        )
         await self.inputs.expect(user_id, "submission", project.id)
         return Standing(project, deadline, extended, None, None)
 
@@ -238,9 +250,8 @@ class Projects:
         self.inputs.forget(user_id)  # the row went in the same transaction as the submission
         return receipt
 
-    @staticmethod
     def _submit_in(
-        storage: Storage,
+        self,
         project: ProjectRecord,
         user_id: int,
         text: str | None,
@@ -248,9 +259,9 @@ class Projects:
         now: datetime,
         update_id: int | None,
     ) -> Receipt:
-        deadline, _ = storage.deadline_for(project, user_id)
+        deadline, _ = self.store.projects.deadline_for(project, user_id)
         late = now > deadline
-        submission_id = storage.add_submission(
+        submission_id = self.store.projects.add_submission(
             project.id, user_id, text, file, now, late, update_id
         )
         return Receipt(submission_id, project, now, deadline, late)

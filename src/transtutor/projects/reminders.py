@@ -24,10 +24,13 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from transtutor.clock import utcnow
 from transtutor.infra.delivery import send_once, send_wave
 from transtutor.infra.executors import Runner
 from transtutor.infra.scheduling import Schedule
-from transtutor.storage import ProjectRecord, Recipient, Storage, reminder_key, utcnow
+from transtutor.people.records import Recipient
+from transtutor.projects.ports import ReminderStores
+from transtutor.projects.records import ProjectRecord, reminder_key
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "reminder:"
@@ -71,14 +74,14 @@ class PlannedJob:
     args: tuple[str, int, int]
 
 
-def plan(storage: Storage, now: datetime) -> list[PlannedJob]:
+def plan(store: ReminderStores, now: datetime) -> list[PlannedJob]:
     """Every reminder job the database calls for: waves not finished, deadlines still ahead."""
-    finished = storage.finished_waves()
+    finished = store.reminders.finished_waves()
     deadlines: list[tuple[ProjectRecord, int, datetime]] = []
-    projects = {p.id: p for p in storage.projects()}
+    projects = {p.id: p for p in store.projects.projects()}
     for project in projects.values():
         deadlines.append((project, 0, project.deadline))
-    for project_id, user_id, deadline in storage.extensions():
+    for project_id, user_id, deadline in store.projects.extensions():
         if project_id in projects:
             deadlines.append((projects[project_id], user_id, deadline))
     jobs = []
@@ -101,11 +104,13 @@ class Reminders:
     def __init__(
         self,
         runner: Runner,
+        store: ReminderStores,
         schedule: Schedule,
         deliver: Deliver,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.runner = runner
+        self.store = store
         self.scheduler = schedule.scheduler
         self.deliver = deliver
         self.clock = clock
@@ -125,7 +130,7 @@ class Reminders:
 
     async def rebuild(self, *_: Any) -> int:
         """Make the scheduled jobs match the database; returns how many are planned."""
-        planned = await self.runner.db(plan, self.clock())
+        planned = await self.runner.db(plan, self.store, self.clock())
         wanted = {job.id for job in planned}
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
@@ -142,11 +147,13 @@ class Reminders:
     async def fire(self, project_id: str, user_id: int, lead_minutes: int) -> int:
         """Send the reminders of one wave that are still due; returns how many were sent."""
         now = self.clock()
-        project = await self.runner.db(Storage.project, project_id)
+        project = await self.runner.db(self.store.projects.project, project_id)
         if project is None:
             return 0
         if user_id:
-            deadline, extended = await self.runner.db(Storage.deadline_for, project, user_id)
+            deadline, extended = await self.runner.db(
+                self.store.projects.deadline_for, project, user_id
+            )
             if not extended:
                 return 0  # the extension is gone; the project-wide wave covers this student
         else:
@@ -166,7 +173,7 @@ class Reminders:
         sent = failed = 0
         if useful:
             recipients = await self.runner.db(
-                Storage.reminder_recipients, project, lead_minutes, user_id
+                self.store.reminders.reminder_recipients, project, lead_minutes, user_id
             )
             results = await send_wave(
                 partial(
@@ -184,7 +191,9 @@ class Reminders:
                 (project.id, user_id, lead_minutes),
             )
         else:
-            await self.runner.db(Storage.finish_wave, project.id, user_id, lead_minutes, now)
+            await self.runner.db(
+                self.store.reminders.finish_wave, project.id, user_id, lead_minutes, now
+            )
         log.info(
             "reminders %s/%s/%sm: %d sent, %d to retry%s",
             project.id,
@@ -201,6 +210,7 @@ class Reminders:
         key = reminder_key(reminder.project.id, reminder.lead_minutes)
         return await send_once(
             self.runner,
+            self.store.reminders,
             key,
             reminder.recipient.user_id,
             lambda: self.deliver(reminder),

@@ -13,20 +13,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from transtutor.clock import utcnow
 from transtutor.content.models import ReviewRubric
 from transtutor.infra.executors import Runner
+from transtutor.learning import mastery
+from transtutor.learning.records import Evidence
 from transtutor.people.awaiting import Inputs
-from transtutor.projects.grading import LEVEL_MAX, Combined, combine, ratings
+from transtutor.people.records import PendingInput, UserRecord
+from transtutor.projects.grading import LEVEL_MAX, Combined, Rating, combine, ratings
+from transtutor.projects.ports import ReviewStores
 from transtutor.projects.projects import ProjectRejected, Projects
-from transtutor.storage import (
-    PendingInput,
-    ProjectRecord,
-    ReviewRecord,
-    Storage,
-    SubmissionRecord,
-    UserRecord,
-    utcnow,
-)
+from transtutor.projects.records import ProjectRecord, ReviewRecord, SubmissionRecord
 
 MAX_COMMENT = 1500
 Stage = Literal["rate", "comment", "confirm"]
@@ -63,11 +60,13 @@ class Review:
     def __init__(
         self,
         runner: Runner,
+        store: ReviewStores,
         projects: Projects,
         inputs: Inputs,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.runner = runner
+        self.store = store
         self.projects = projects
         self.inputs = inputs
         self.clock = clock
@@ -76,7 +75,9 @@ class Review:
         """Open the oldest submission waiting for this reviewer (optionally of one project)."""
         if project_id:
             project_id = (await self.projects.project(project_id)).id
-        queue = await self.runner.db(Storage.review_queue, reviewer_id, project_id or None)
+        queue = await self.runner.db(
+            self.store.reviews.review_queue, reviewer_id, project_id or None
+        )
         if not queue:
             return None
         waiting = await self.inputs.expect(
@@ -101,16 +102,15 @@ class Review:
             queue - 1 if queued is None else queued,
         )
 
-    @staticmethod
     def _load_in(
-        storage: Storage, submission_id: int, reviewer_id: int
+        self, submission_id: int, reviewer_id: int
     ) -> tuple[SubmissionRecord, UserRecord, int, int]:
-        submission = storage.submission(submission_id)
+        submission = self.store.projects.submission(submission_id)
         assert submission is not None
-        student = storage.user(submission.user_id)
+        student = self.store.learners.user(submission.user_id)
         assert student is not None
-        earlier = len(storage.reviews(submission_id))
-        return submission, student, earlier, len(storage.review_queue(reviewer_id))
+        earlier = len(self.store.reviews.reviews(submission_id))
+        return submission, student, earlier, len(self.store.reviews.review_queue(reviewer_id))
 
     def _current(
         self, reviewer_id: int, submission_id: int, stage: Stage | None = None
@@ -172,15 +172,16 @@ class Review:
         current = await self._load(waiting)
         review = ratings(current.rubric, current.levels)
         before, after = await self.runner.db(
-            Storage.save_review,
-            submission_id,
+            grade,
+            self.store,
+            current.submission,
             reviewer_id,
             review,
             current.comment,
             self.clock(),
         )
         self.inputs.forget(reviewer_id)  # removed with the grade, in the same transaction
-        reviews = await self.runner.db(Storage.reviews, submission_id)
+        reviews = await self.runner.db(self.store.reviews.reviews, submission_id)
         return Graded(
             current,
             combine([review]).score,
@@ -189,3 +190,30 @@ class Review:
             before,
             after,
         )
+
+
+def grade(
+    store: ReviewStores,
+    submission: SubmissionRecord,
+    reviewer_id: int,
+    review: list[Rating],
+    comment: str,
+    now: datetime,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Store one reviewer's grade and replay the student's mastery with it, in one
+    transaction; the student's mastery before and after, for the outcomes it evidences."""
+    student = submission.user_id
+    with store.transaction():
+        store.reviews.save_grade(
+            submission.id, reviewer_id, review, combine([review]).score, comment, now
+        )
+        before = store.practice.mastery(student)
+        # A late review changes what came when: replay all evidence in time order.
+        evidence = store.practice.attempt_evidence(student)
+        for submission_id, first_review in store.reviews.reviewed_submissions(student):
+            combined = combine(g.ratings for g in store.reviews.reviews(submission_id))
+            evidence.append(Evidence(first_review, 1, submission_id, combined.evidence))
+        after = mastery.replay(e.outcomes for e in sorted(evidence))
+        store.practice.replace_mastery(student, after.values(), now)
+    outcomes = {o for rating in review for o in rating.outcomes}
+    return mastery.values(before, outcomes), mastery.values(after, outcomes)

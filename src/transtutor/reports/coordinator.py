@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from transtutor.clock import utcnow
 from transtutor.content.models import Course
 from transtutor.infra.executors import Runner
 from transtutor.reports.exports import ExportFile, Format, export
+from transtutor.reports.ports import ReportStores
 from transtutor.reports.snapshot import (
     AtRisk,
     LearnerDetail,
@@ -27,7 +29,6 @@ from transtutor.reports.snapshot import (
     read_snapshot,
     summary,
 )
-from transtutor.storage import Storage, utcnow
 
 RECENT_ATTEMPTS_SHOWN = 5
 FORMATS: dict[str, Format] = {"csv": "csv", "xlsx": "xlsx", "excel": "xlsx"}
@@ -39,26 +40,26 @@ class Coordinator:
     def __init__(
         self,
         runner: Runner,
+        reader: ReportStores,
         course: Course,
         rules: RiskRules,
         zone: ZoneInfo,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.runner = runner
+        self.reader = reader  # used on the runner's reader thread only
         self.course = course
         self.rules = rules
         self.zone = zone
         self.clock = clock
 
-    def _snapshot(
-        self, storage: Storage, cohort: str, rules: RiskRules, user_id: int | None = None
-    ) -> Snapshot:
+    def _snapshot(self, cohort: str, rules: RiskRules, user_id: int | None = None) -> Snapshot:
         return read_snapshot(
-            storage,
+            self.reader,
             self.course,
             self.clock(),
             rules.inactive_days,
-            find_cohort(storage, cohort),
+            find_cohort(self.reader.facts, cohort),
             user_id,
         )
 
@@ -84,11 +85,11 @@ class Coordinator:
             raise ReportRejected("unknown_learner", user_id=wanted)
         return detail
 
-    def _learner(self, storage: Storage, user_id: int) -> LearnerDetail | None:
-        snapshot = self._snapshot(storage, "", self.rules, user_id)
+    def _learner(self, user_id: int) -> LearnerDetail | None:
+        snapshot = self._snapshot("", self.rules, user_id)
         if not snapshot.learners:
             return None
-        recent = storage.recent_attempts(user_id, RECENT_ATTEMPTS_SHOWN)
+        recent = self.reader.practice.recent_attempts(user_id, RECENT_ATTEMPTS_SHOWN)
         return learner_detail(snapshot, recent, self.rules)
 
     async def export(self, request: str = "") -> ExportFile:
@@ -99,5 +100,5 @@ class Coordinator:
             fmt = FORMATS[words.pop().lower()]
         return await self.runner.read(self._export, " ".join(words), fmt)
 
-    def _export(self, storage: Storage, cohort: str, fmt: Format) -> ExportFile:
-        return export(self._snapshot(storage, cohort, self.rules), self.rules, self.zone, fmt)
+    def _export(self, cohort: str, fmt: Format) -> ExportFile:
+        return export(self._snapshot(cohort, self.rules), self.rules, self.zone, fmt)

@@ -19,11 +19,13 @@ from functools import partial
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from transtutor.clock import utcnow
 from transtutor.infra.delivery import send_once, send_wave
 from transtutor.infra.scheduling import Schedule
+from transtutor.people.records import Recipient
 from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.ports import DigestStores
 from transtutor.reports.snapshot import AtRisk, ProjectSummary, Summary, at_risk, summary
-from transtutor.storage import Recipient, Storage, utcnow
 
 log = logging.getLogger(__name__)
 JOB_ID = "digest"
@@ -81,6 +83,7 @@ class Digests:
     def __init__(
         self,
         coordinator: Coordinator,
+        store: DigestStores,
         schedule: Schedule,
         cron: str | BaseTrigger | None,
         deliver: Deliver,
@@ -88,6 +91,7 @@ class Digests:
     ) -> None:
         self.coordinator = coordinator
         self.runner = coordinator.runner
+        self.store = store
         self.schedule = schedule
         self.trigger = trigger(cron, schedule) if isinstance(cron, str) else cron
         self.deliver = deliver
@@ -127,11 +131,12 @@ class Digests:
         now = self.clock()
         digest = await self.build(now)
         key = digest.period.isoformat(timespec="minutes")
-        recipients = await self.runner.db(Storage.staff, RECIPIENT_ROLES)
+        recipients = await self.runner.db(self.store.learners.staff, RECIPIENT_ROLES)
         results = await send_wave(
             partial(
                 send_once,
                 self.runner,
+                self.store.reminders,
                 f"digest:{key}",
                 recipient.user_id,
                 partial(self.deliver, recipient, digest),

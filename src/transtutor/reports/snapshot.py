@@ -1,7 +1,7 @@
 """Coordinator reports: cohort summaries, at-risk learners, exports and one learner's detail.
 
 Everything is computed from one `Snapshot`: the learners' facts read in a few grouped queries
-(see `Storage.learner_facts`), the projects and the personal deadlines, taken at one moment.
+(see `store.facts`), the projects and the personal deadlines, taken at one moment.
 The summary, the at-risk list, the export and the weekly digest are plain functions of it, so
 the chat, the command line and the digest always agree.
 
@@ -23,14 +23,12 @@ from typing import Any, Literal
 
 from transtutor.content.models import Course
 from transtutor.errors import Rejected
-from transtutor.learning.practice import Progress, summarize
-from transtutor.storage import (
-    AttemptLine,
-    CohortRecord,
-    LearnerFacts,
-    ProjectRecord,
-    Storage,
-)
+from transtutor.learning.progress import Progress, summarize
+from transtutor.learning.records import AttemptLine
+from transtutor.people.records import CohortRecord
+from transtutor.projects.records import ProjectRecord
+from transtutor.reports.facts import LearnerFacts
+from transtutor.reports.ports import Facts, ReportStores
 
 
 class ReportRejected(Rejected):
@@ -195,7 +193,7 @@ class Snapshot:
 
 
 def read_snapshot(
-    storage: Storage,
+    store: ReportStores,
     course: Course,
     now: datetime,
     window_days: int,
@@ -203,22 +201,22 @@ def read_snapshot(
     user_id: int | None = None,
 ) -> Snapshot:
     """The facts, read in one transaction so that they agree with each other."""
-    with storage.consistent():
-        learners = storage.learner_facts(
+    with store.transaction():
+        learners = store.facts.learner_facts(
             now - timedelta(days=window_days), cohort.id if cohort else None, user_id
         )
-        extensions = {(p, u): d for p, u, d in storage.extensions()}
-        projects = storage.projects()
-        cohorts = storage.cohorts()
+        extensions = {(p, u): d for p, u, d in store.projects.extensions()}
+        projects = store.projects.projects()
+        cohorts = store.facts.cohorts()
     return Snapshot(course, now, window_days, cohort, learners, projects, extensions, cohorts)
 
 
-def find_cohort(storage: Storage, text: str) -> CohortRecord | None:
+def find_cohort(facts: Facts, text: str) -> CohortRecord | None:
     """A cohort by name (any case), join code or number; None for no text (everyone)."""
     wanted = " ".join(text.split())
     if not wanted:
         return None
-    cohorts = storage.cohorts()
+    cohorts = facts.cohorts()
     for cohort in cohorts:
         if wanted.casefold() in (cohort.name.casefold(), cohort.code.casefold(), str(cohort.id)):
             return cohort

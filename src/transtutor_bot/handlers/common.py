@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from transtutor.content.models import Course
 from transtutor.learning.practice import Practice
 from transtutor.people.access import Access
-from transtutor.storage import UserRecord
+from transtutor.people.records import UserRecord
 from transtutor_bot import keyboards
 from transtutor_bot.commands import help_text, install_menu_for
 from transtutor_bot.i18n import LANGUAGES, Translator

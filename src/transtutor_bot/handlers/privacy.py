@@ -8,7 +8,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 
 from transtutor.people.privacy import Privacy, export_name
-from transtutor.storage import UserRecord
+from transtutor.people.records import UserRecord
 from transtutor_bot import keyboards
 from transtutor_bot.i18n import Translator
 

@@ -10,8 +10,8 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from transtutor.people.awaiting import Inputs
+from transtutor.people.records import UserRecord
 from transtutor.projects.projects import Overview, Projects
-from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator

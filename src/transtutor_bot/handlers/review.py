@@ -9,9 +9,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
+from transtutor.people.records import UserRecord
 from transtutor.projects.grading import combine, ratings
 from transtutor.projects.review import Graded, Review, Reviewing
-from transtutor.storage import UserRecord
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator

@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from transtutor.people.access import Access, AccessRejected
-from transtutor.storage import UserRecord
+from transtutor.people.records import UserRecord
 from transtutor_bot import render_people
 from transtutor_bot.commands import install_menu_for
 from transtutor_bot.filters import HasRole

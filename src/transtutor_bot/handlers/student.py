@@ -9,7 +9,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 from transtutor.content.models import ERROR_CATEGORIES
 from transtutor.infra.executors import Runner
 from transtutor.learning.practice import Marked, Practice
-from transtutor.storage import UserRecord
+from transtutor.people.records import UserRecord
 from transtutor_bot import keyboards, render_practice
 from transtutor_bot.charts import progress_chart
 from transtutor_bot.i18n import Translator

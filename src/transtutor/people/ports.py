@@ -1,0 +1,56 @@
+"""What access, privacy and pending inputs need of a store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from transtutor.people.records import InviteRecord, PendingInput, RoleHolder
+
+
+class Roles(Protocol):
+    def set_role(self, user_id: int, role: str, now: datetime | None = None) -> str: ...
+    def role_holders(self) -> list[RoleHolder]: ...
+    def create_cohort(self, name: str, code: str, created_by: int | None, now: datetime) -> int: ...
+    def create_invite(
+        self,
+        code: str,
+        role: str | None,
+        cohort_id: int | None,
+        created_by: int | None,
+        now: datetime,
+        expires_at: datetime | None = None,
+    ) -> None: ...
+    def open_invites(self, now: datetime) -> list[InviteRecord]: ...
+    def cancel_invite(self, code: str, now: datetime) -> bool: ...
+    def redeem_invite(self, code: str, user_id: int, now: datetime) -> str | None: ...
+    def cohort_by_code(self, code: str) -> tuple[int, str] | None: ...
+    def join_cohort(self, user_id: int, cohort_id: int) -> None: ...
+
+
+class AccessStores(Protocol):
+    @property
+    def learners(self) -> Roles: ...
+
+
+class Waits(Protocol):
+    def set_input(
+        self, user_id: int, kind: str, ref: str, data: dict[str, Any], now: datetime
+    ) -> None: ...
+    def clear_input(self, user_id: int) -> None: ...
+    def inputs(self) -> list[PendingInput]: ...
+
+
+class AwaitingStores(Protocol):
+    @property
+    def awaiting(self) -> Waits: ...
+
+
+class PersonalData(Protocol):
+    def personal_data(self, user_id: int) -> dict[str, list[dict[str, Any]]]: ...
+    def forget_user(self, user_id: int) -> dict[str, int]: ...
+
+
+class PrivacyStores(Protocol):
+    @property
+    def personal(self) -> PersonalData: ...

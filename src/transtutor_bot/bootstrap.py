@@ -1,0 +1,189 @@
+"""The composition root: settings -> database -> content -> services, once, for the bot and
+for every command line tool. No aiogram here: `transtutor summary` starts as fast as `check`;
+`app.build_app` adds the Telegram side (bot, dispatcher, sender) on top of `build_core`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from transtutor.clock import utcnow
+from transtutor.content.authoring import Authoring
+from transtutor.content.courses import COURSE_FILE
+from transtutor.content.importer import load_course
+from transtutor.content.library import Library, install, load_catalog, load_library
+from transtutor.content.models import Course
+from transtutor.errors import CommandFailed
+from transtutor.infra.scheduling import Schedule
+from transtutor.learning.practice import Practice
+from transtutor.people.access import Access
+from transtutor.people.awaiting import Inputs
+from transtutor.people.privacy import Privacy
+from transtutor.people.records import RoleChanges
+from transtutor.projects.projects import Projects
+from transtutor.projects.reminders import Deliver as DeliverReminder
+from transtutor.projects.reminders import Reminders
+from transtutor.projects.review import Review
+from transtutor.reports.coordinator import Coordinator
+from transtutor.reports.digest import Deliver as DeliverDigest
+from transtutor.reports.digest import Digests
+from transtutor.scoring.scorer import Scorer
+from transtutor.store.threaded import Database
+from transtutor_bot.config import Settings
+
+log = logging.getLogger("transtutor")
+
+
+def configured_roles(settings: Settings) -> dict[int, str]:
+    """The roles the configuration gives (applied to the database at every start, where they
+    win while configured); a user named twice gets the stronger role."""
+    roles: dict[int, str] = {}
+    for role, ids in (
+        ("coordinator", settings.coordinators),
+        ("instructor", settings.instructors),
+        ("admin", settings.admins),
+    ):
+        for user_id in ids:
+            roles[user_id] = role
+    return roles
+
+
+@dataclass
+class Core:
+    """Everything but the Telegram side; what handlers get by parameter name is `services`."""
+
+    settings: Settings
+    library: Library
+    database: Database
+    practice: Practice
+    access: Access
+    authoring: Authoring
+    projects: Projects
+    review: Review
+    inputs: Inputs
+    coordinator: Coordinator
+    privacy: Privacy
+    schedule: Schedule
+    reminders: Reminders
+    digests: Digests
+    role_changes: RoleChanges
+
+    def close(self) -> None:
+        self.schedule.shutdown()
+        self.database.close()
+
+
+def build_core(
+    settings: Settings,
+    deliver_reminder: DeliverReminder,
+    deliver_digest: DeliverDigest,
+    library: Library | None = None,
+) -> Core:
+    """Open the database, install the course, apply the configured roles, build services.
+    `library`: the content of `settings.exercises`, when the caller has loaded it already."""
+    library = library or load_library(settings.exercises, settings.rubrics)
+    database = Database.open(settings.db)
+    runner, store = database.runner, database.store
+    try:
+        receipts = runner.db_sync(
+            install,
+            store.content,
+            library,
+            course_file=str(settings.exercises / COURSE_FILE),
+            database=str(settings.db),
+        )
+        changes = runner.db_sync(
+            store.learners.apply_configured_roles, configured_roles(settings), utcnow()
+        )
+    except BaseException:
+        database.close()
+        raise
+    for note in library.notes:
+        log.info(note)
+    log.info(
+        "course %s: %d sets (%d new versions)",
+        library.course.id,
+        len(receipts),
+        sum(not r.unchanged for r in receipts),
+    )
+    for user_id, was, now in changes.revoked:
+        log.warning("user %s is no longer configured as %s: now %s", user_id, was, now)
+    for user_id, role in changes.kept:
+        log.info("user %s keeps the role %s given before role sources were kept", user_id, role)
+    course = library.course
+    practice = Practice(runner, store, Scorer(library.rubrics), course)
+    inputs = Inputs(runner, store)
+    projects = Projects(runner, store, library.review_rubrics, settings.zone, inputs)
+    in_memory = str(settings.db) == ":memory:"
+    schedule = Schedule(settings.zone, None if in_memory else settings.db)
+    reminders = Reminders(runner, store, schedule, deliver_reminder)
+    projects.on_deadline_changed = reminders.rebuild
+    coordinator = Coordinator(runner, database.reader, course, settings.risk_rules, settings.zone)
+
+    return Core(
+        settings=settings,
+        library=library,
+        database=database,
+        practice=practice,
+        access=Access(
+            runner,
+            store,
+            on_user_changed=practice.forget_cached,
+            invite_days=settings.invite_days,
+            zone=settings.zone,
+        ),
+        authoring=Authoring(runner, store.content, library.catalog),
+        projects=projects,
+        review=Review(runner, store, projects, inputs),
+        inputs=inputs,
+        coordinator=coordinator,
+        privacy=Privacy(
+            runner,
+            store,
+            course.id,
+            on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild),
+        ),
+        schedule=schedule,
+        reminders=reminders,
+        digests=Digests(coordinator, store, schedule, settings.digest, deliver_digest),
+        role_changes=changes,
+    )
+
+
+def open_reports(settings: Settings) -> tuple[Database, Coordinator]:
+    """The database and the coordinator's questions on it, for `transtutor summary/export`
+    (they read; they install nothing)."""
+    if str(settings.db) == ":memory:" or not settings.db.is_file():
+        raise CommandFailed(
+            f"no database at {settings.db}: set TRANSTUTOR_DB to the bot's database file"
+        )
+    database = Database.open(settings.db)
+    try:
+        course = report_course(settings, database)
+    except BaseException:
+        database.close()
+        raise
+    coordinator = Coordinator(
+        database.runner, database.reader, course, settings.risk_rules, settings.zone
+    )
+    return database, coordinator
+
+
+def report_course(settings: Settings, database: Database) -> Course:
+    """The course the database holds: reports of another course's outcomes would be zeros.
+    A TRANSTUTOR_EXERCISES naming another course gets one line saying which one is used."""
+    stored = database.runner.db_sync(database.store.content.stored_course)
+    if stored is None:  # a database from before it recorded its course, or an empty one
+        return load_catalog(settings.exercises, settings.rubrics).course
+    course: Course = stored[0]
+    if "exercises" in settings.model_fields_set:
+        configured = load_course(settings.exercises / COURSE_FILE)
+        if configured.id != course.id:
+            print(
+                f"note: TRANSTUTOR_EXERCISES ({settings.exercises}) is course {configured.id!r}, "
+                f"but {settings.db} holds course {course.id!r}: reporting {course.id!r}",
+                file=sys.stderr,
+            )
+    return course
