@@ -22,9 +22,8 @@ from pathlib import Path
 from aiogram import Dispatcher, Router
 from aiogram.types import Message, Update
 
-from transtutor.content.models import ExerciseType
 from transtutor.clock import utcnow
-from transtutor.store import Store as Storage
+from transtutor.content.models import ExerciseType
 from transtutor_bot.app import build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession, OfflineUser
@@ -108,8 +107,10 @@ async def one_round(
         for n in range(students):
             user_id = 10_000 + n
             exercise_set, exercise = exercises[n % len(exercises)]
-            app.runner.db_sync(Storage.touch_user, user_id, f"S{user_id}", "en", now)
-            app.runner.db_sync(Storage.open_exercise, user_id, exercise_set.id, 1, exercise.id, now)
+            app.runner.db_sync(app.store.learners.touch_user, user_id, f"S{user_id}", "en", now)
+            app.runner.db_sync(
+                app.store.practice.open_exercise, user_id, exercise_set.id, 1, exercise.id, now
+            )
             reference = exercise.references[n % len(exercise.references)]
             answers.append(update(user_id, reference if n % 3 else reference.split(" ", 1)[-1]))
 

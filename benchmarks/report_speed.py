@@ -35,10 +35,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from transtutor.content.library import bundled_exercises, bundled_rubrics, install, load_library
-from transtutor.infra.executors import Runner
 from transtutor.reports.coordinator import Coordinator
 from transtutor.reports.snapshot import RiskRules
-from transtutor.store import Store as Storage
+from transtutor.store import Store
+from transtutor.store.threaded import Database
 
 from machine import describe
 
@@ -53,9 +53,9 @@ def iso(moment: datetime) -> str:
 
 def build(path: Path, learners: int, attempts: int) -> None:
     library = load_library(bundled_exercises(), bundled_rubrics())
-    storage = Storage.open(path)
-    install(storage, library)
-    storage.close()
+    store = Store.open(path)
+    install(store.content, library)
+    store.close()
     outcomes = library.course.outcome_ids
     exercises = [
         (s.id, e.id, e.type.value, list(e.outcomes))
@@ -214,9 +214,14 @@ def main() -> int:
                 f"{time.perf_counter() - started:.0f} s ({path.stat().st_size / 2**20:,.0f} MiB)"
             )
         library = load_library(bundled_exercises(), bundled_rubrics())
-        runner = Runner(path)
+        database = Database.open(path)
         coordinator = Coordinator(
-            runner, library.course, RiskRules(), ZoneInfo("Asia/Shanghai"), lambda: NOW
+            database.runner,
+            database.reader,
+            library.course,
+            RiskRules(),
+            ZoneInfo("Asia/Shanghai"),
+            lambda: NOW,
         )
         loop = asyncio.new_event_loop()
 
@@ -244,7 +249,7 @@ def main() -> int:
             if name == "summary, all learners":
                 print(f"summary covers {learners:,} learners, {result.attempts:,} attempts")
         loop.close()
-        runner.close()
+        database.close()
         print(f"\n{'report':38} {'median s':>9} {'x base':>7} {'peak MiB':>9}")
         for name, seconds, memory, note in rows:
             print(f"{name:38} {seconds:9.3f} {seconds / base:7.1f} {memory:9.1f}  {note}")

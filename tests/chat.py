@@ -28,7 +28,6 @@ from aiogram.types import (
 )
 
 from transtutor.clock import utcnow
-from transtutor.store import Store as Storage
 from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
@@ -126,12 +125,18 @@ class ChatClient:
         """Make a specific bundled exercise the open one (tests choose what to answer)."""
         for exercise_set in self.app.core.library.sets.values():
             if any(e.id == exercise_id for e in exercise_set.exercises):
-                version = self.app.runner.db_sync(Storage.set_versions, exercise_set.id)[-1]
+                version = self.app.runner.db_sync(
+                    self.app.store.content.set_versions, exercise_set.id
+                )[-1]
                 self.app.runner.db_sync(
-                    Storage.touch_user, self.user.id, self.user.full_name, "en", utcnow()
+                    self.app.store.learners.touch_user,
+                    self.user.id,
+                    self.user.full_name,
+                    "en",
+                    utcnow(),
                 )
                 self.app.runner.db_sync(
-                    Storage.open_exercise,
+                    self.app.store.practice.open_exercise,
                     self.user.id,
                     exercise_set.id,
                     version,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,10 @@ Built = tuple[App, OfflineSession]
 
 
 @pytest.fixture
-def make_app(library: Library) -> Iterator[Callable[..., Built]]:
+async def make_app(library: Library) -> AsyncIterator[Callable[..., Built]]:
     """Build the real application (dispatcher, services, a SQLite file) over an offline
     Telegram session: `make_app(db=path, admins=[1])`. The bundled course is read once per
-    test session; every app is closed at the end of the test."""
+    test session; every app is closed at the end of the test, on its event loop."""
     built: list[App] = []
 
     def make(**settings: Any) -> Built:
@@ -63,4 +63,3 @@ def make_app(library: Library) -> Iterator[Callable[..., Built]]:
     yield make
     for app in built:
         app.close()
-

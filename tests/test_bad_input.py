@@ -7,17 +7,17 @@ echoed back never breaks the message's HTML."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, GetFile, SendMessage
 
 from tests.chat import ChatClient
+from tests.conftest import Built
 from tests.test_import import GOOD_YAML
 from transtutor.content.models import MAX_FILE_BYTES
-from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
+from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession
 
 INSTRUCTOR, STUDENT, OTHER = 2, 3, 4
@@ -25,11 +25,8 @@ GOOD = "The e-CNY pilot has been expanded to 26 cities."
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(Settings(db=tmp_path / "bad.db", instructors=[INSTRUCTOR]), session=session)
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "bad.db", instructors=[INSTRUCTOR])
 
 
 def counts(app: App) -> tuple[int, ...]:

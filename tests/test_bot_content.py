@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from aiogram.methods import GetFile
 
 from tests.chat import ChatClient
+from tests.conftest import Built
 from tests.test_import import GOOD_YAML, TMX, XLIFF2, XLIFF12
 from transtutor.content.models import MAX_FILE_BYTES
-from transtutor.store import Store as Storage
 from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession
 
 INSTRUCTOR, STUDENT = 2, 3
@@ -22,13 +21,8 @@ CAPTION = 'id=bilingual title="Bilingual practice" outcomes=LO1'
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(
-        Settings(db=tmp_path / "content.db", instructors=[INSTRUCTOR]), session=session
-    )
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "content.db", instructors=[INSTRUCTOR])
 
 
 def versions(app: tuple[App, OfflineSession], set_id: str) -> list[int]:
@@ -161,7 +155,7 @@ async def test_chat_uploads_and_retirements_survive_a_restart(
     restarted = build_app(built.settings, session=OfflineSession())
     try:
         assert versions(app, "fintech-zh-en") == [1, 2]
-        sets = {s.id for s in restarted.runner.db_sync(Storage.sets)}
+        sets = {s.id for s in restarted.runner.db_sync(restarted.store.content.sets)}
         assert "tech-ai-zh-en" not in sets and "fintech-zh-en" in sets
     finally:
         restarted.close()

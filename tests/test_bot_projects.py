@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,8 +12,8 @@ import pytest
 from aiogram.methods import SendDocument, SendMessage
 
 from tests.chat import ChatClient
-from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
+from tests.conftest import Built
+from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession
 
 TEACHER, MENTOR, LI, WANG = 1, 2, 10, 11
@@ -25,13 +25,8 @@ def course_time(delta: timedelta) -> str:
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(
-        Settings(db=tmp_path / "projects.db", instructors=[TEACHER, MENTOR]), session=session
-    )
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "projects.db", instructors=[TEACHER, MENTOR])
 
 
 def sent_to(session: OfflineSession, chat_id: int) -> list[str]:

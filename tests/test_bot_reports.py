@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -14,22 +14,16 @@ from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 
 from tests.chat import ChatClient
-from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
+from tests.conftest import Built
+from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession
 
 COORDINATOR, ADMIN, LI, WANG = 5, 6, 10, 11
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(
-        Settings(db=tmp_path / "reports.db", coordinators=[COORDINATOR], admins=[ADMIN]),
-        session=session,
-    )
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "reports.db", coordinators=[COORDINATOR], admins=[ADMIN])
 
 
 def last(session: OfflineSession, kind: type) -> object:

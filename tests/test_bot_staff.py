@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from aiogram.methods import DeleteMyCommands, SetMyCommands
 
 from tests.chat import ChatClient
-from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
+from tests.conftest import Built
+from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession
 
 ADMIN, INSTRUCTOR, STUDENT = 1, 2, 3
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(
-        Settings(db=tmp_path / "staff.db", admins=[ADMIN], instructors=[INSTRUCTOR]),
-        session=session,
-    )
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "staff.db", admins=[ADMIN], instructors=[INSTRUCTOR])
 
 
 def role_of(app: tuple[App, OfflineSession], user_id: int) -> str | None:

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.chat import ChatClient
-from transtutor_bot.app import App, build_app
+from tests.conftest import Built
+from transtutor_bot.app import App
 from transtutor_bot.commands import COMMANDS
-from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(Settings(db=tmp_path / "bot.db"), session=session)
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "bot.db")
 
 
 @pytest.fixture
@@ -183,9 +180,11 @@ async def test_unknown_command(client: ChatClient) -> None:
 
 
 async def test_start_with_cohort_code(client: ChatClient, app: tuple[App, OfflineSession]) -> None:
-    from transtutor.storage import Storage, utcnow
+    from transtutor.clock import utcnow
 
-    app[0].runner.db_sync(Storage.create_cohort, "Spring 2027", "spring27", None, utcnow())
+    app[0].runner.db_sync(
+        app[0].store.learners.create_cohort, "Spring 2027", "spring27", None, utcnow()
+    )
     replies = await client.send("/start spring27")
     assert "Spring 2027" in replies[1]
     assert "not valid" in (await client.send("/start nope"))[-1]

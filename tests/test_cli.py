@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli_process import run
 from transtutor.content.library import bundled_exercises
-from transtutor.store import Store as Storage
+from transtutor.store import Store
 from transtutor_bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,9 +147,9 @@ def reports_db(tmp_path: Path) -> Path:
     from transtutor.content.library import bundled_rubrics, load_library
 
     db = tmp_path / "reports.db"
-    storage = Storage.open(db)
-    build(storage, load_library(bundled_exercises(), bundled_rubrics()))
-    storage.close()
+    store = Store.open(db)
+    build(store, load_library(bundled_exercises(), bundled_rubrics()))
+    store.close()
     return db
 
 

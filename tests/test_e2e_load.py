@@ -28,7 +28,7 @@ from tests.load import (
 from tests.test_e2e_reliability import eventually
 from transtutor.clock import utcnow
 from transtutor.projects.records import ProjectRecord
-from transtutor.store import Store as Storage
+from transtutor.store import Store
 
 pytestmark = pytest.mark.e2e
 STUDENTS = 200
@@ -92,11 +92,11 @@ async def test_a_kill_during_load_and_a_reminder_wave_loses_nothing(tmp_path: Pa
     # A project whose 1-minute reminder falls due about a minute after the start: by then the
     # students have joined and are practising.
     db = tmp_path / "e2e.db"
-    storage = Storage.open(db)
+    store = Store.open(db)
     now = utcnow()
     project = ProjectRecord("P1", "Localise a page", now + timedelta(seconds=110), (1,), "", ())
-    storage.create_project(project, None, now)
-    storage.close()
+    store.projects.create_project(project, None, now)
+    store.close()
 
     async with running_bot(tmp_path) as (api, bot):
         api.fail_with_429, refused = inject_429(0.04)

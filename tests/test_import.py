@@ -11,7 +11,7 @@ from transtutor.content.importer import Catalog, parse_caption, parse_set
 from transtutor.content.library import bundled_exercises, load_library, set_files
 from transtutor.content.models import MAX_EXERCISES_PER_SET, MAX_FILE_BYTES, MAX_TEXT_CHARS
 from transtutor.errors import ImportRejected, Problem
-from transtutor.store import Store as Storage
+from transtutor.store import Store
 
 META = {"id": "demo", "title": "Demo", "language_pair": "zh-en", "outcomes": ["LO1"]}
 
@@ -256,8 +256,9 @@ def test_caption_metadata() -> None:
 
 
 def test_rejected_import_writes_nothing_and_reimport_versions(
-    catalog: Catalog, storage: Storage
+    catalog: Catalog, store: Store
 ) -> None:
+    storage = store.content
     good = parse_set(GOOD_YAML.encode(), "demo.yaml", catalog)
     first = storage.import_set(good.exercise_set)
     assert (first.version, first.unchanged) == (1, False)
@@ -272,7 +273,7 @@ def test_rejected_import_writes_nothing_and_reimport_versions(
     assert storage.exercise_set("demo-set", 1).exercises[0].references == [  # type: ignore[union-attr]
         "The e-CNY pilot has been expanded to 26 cities."
     ]
-    assert storage.count("exercises") == 4
+    assert store.count("exercises") == 4
 
 
 def test_every_bundled_file_is_found() -> None:

@@ -4,26 +4,22 @@ crash interrupted is handled at the next start (real dispatcher, real SQLite fil
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from aiogram.methods import SendMessage
 
+from tests.conftest import Built
 from transtutor.clock import utcnow
-from transtutor.store import Store as Storage
-from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
+from transtutor_bot.app import App
 from transtutor_bot.intake import Intake
 from transtutor_bot.terminal_session import OfflineSession, OfflineUser
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(Settings(db=tmp_path / "intake.db"), session=session)
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "intake.db")
 
 
 def replies(session: OfflineSession) -> list[str]:
@@ -32,7 +28,7 @@ def replies(session: OfflineSession) -> list[str]:
 
 async def test_a_redelivered_update_is_handled_once(app: tuple[App, OfflineSession]) -> None:
     built, session = app
-    intake = Intake(built.dispatcher, built.bot, built.runner)
+    intake = Intake(built.dispatcher, built.bot, built.runner, built.store.updates)
     you = OfflineUser(31, "Mei", "en")
     start = you.message(text="/start")
     assert await intake.accept([start]) == 1
@@ -54,16 +50,16 @@ async def test_what_a_crash_interrupted_is_handled_at_the_next_start(
     update = you.message(text="/start")
     # Recorded (and so confirmed to Telegram), then the process died before handling it.
     fresh = built.runner.db_sync(
-        Storage.receive_updates,
+        built.store.updates.receive_updates,
         [(update.update_id, 32, update.model_dump_json(exclude_none=True))],
         utcnow(),
     )
     assert fresh == [update.update_id]
-    intake = Intake(built.dispatcher, built.bot, built.runner)
+    intake = Intake(built.dispatcher, built.bot, built.runner, built.store.updates)
     assert await intake.replay() == 1
     await intake.drain()
     assert any("Welcome" in text for text in replies(session))
-    assert built.runner.db_sync(Storage.pending_updates) == []
+    assert built.runner.db_sync(built.store.updates.pending_updates) == []
     assert await intake.replay() == 0
 
 
@@ -72,7 +68,7 @@ async def test_an_answer_recorded_before_a_crash_gets_its_feedback_not_an_error(
 ) -> None:
     built, session = app
     you = OfflineUser(33, "Bo", "en")
-    intake = Intake(built.dispatcher, built.bot, built.runner)
+    intake = Intake(built.dispatcher, built.bot, built.runner, built.store.updates)
     await intake.accept([you.message(text="/next")])
     await intake.drain()
     answer = you.message(text="A first attempt at this translation, 26 cities.")
@@ -87,7 +83,7 @@ async def test_an_answer_recorded_before_a_crash_gets_its_feedback_not_an_error(
             "UPDATE updates SET done_at = NULL, data = ? WHERE update_id = ?",
             [answer.model_dump_json(exclude_none=True), answer.update_id],
         )
-    restarted = Intake(built.dispatcher, built.bot, built.runner)
+    restarted = Intake(built.dispatcher, built.bot, built.runner, built.store.updates)
     assert await restarted.replay() == 1
     await restarted.drain()
     again = replies(session)[-1]

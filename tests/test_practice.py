@@ -9,7 +9,6 @@ import pytest
 
 from tests.clock import Clock
 from transtutor.content.library import Library, install
-from transtutor.infra.executors import Runner
 from transtutor.learning.mastery import DECAY, OutcomeMastery, empty, level
 from transtutor.learning.practice import (
     AnswerRejected,
@@ -20,22 +19,24 @@ from transtutor.learning.practice import (
     StaleStep,
     clean_answer,
 )
+from transtutor.learning.records import PastAttempt
 from transtutor.learning.selection import REVIEW_GAP, choose
 from transtutor.scoring.scorer import Scorer
-from transtutor.learning.records import PastAttempt
-from transtutor.store import Store as Storage
+from transtutor.store.threaded import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def practice(library: Library) -> AsyncIterator[Practice]:
-    runner = Runner(None)
-    runner.db_sync(install, library)
-    service = Practice(runner, Scorer(library.rubrics), library.course, clock=Clock(NOW))
+    database = Database.open(None)
+    database.runner.db_sync(install, database.store.content, library)
+    service = Practice(
+        database.runner, database.store, Scorer(library.rubrics), library.course, clock=Clock(NOW)
+    )
     await service.meet(7, "Lin", "en")
     yield service
-    runner.close()
+    database.close()
 
 
 def test_mastery_weighs_recent_evidence_more() -> None:
@@ -119,7 +120,7 @@ async def test_submit_records_attempt_and_mastery(practice: Practice) -> None:
     assert all(
         feedback.mastery_after[o] > feedback.mastery_before[o] for o in feedback.mastery_after
     )
-    history = await practice.runner.db(Storage.attempts_of, 7)
+    history = await practice.runner.db(practice.store.practice.attempts_of, 7)
     assert len(history) == 1 and history[0].exercise_id == assignment.exercise.id
     with pytest.raises(NoOpenExercise):
         await practice.answer(7, reference)
@@ -131,15 +132,15 @@ async def test_rejected_answers_change_nothing(practice: Practice) -> None:
         with pytest.raises(AnswerRejected) as caught:
             await practice.answer(7, text)
         assert caught.value.reason == reason
-    assert await practice.runner.db(Storage.attempts_of, 7) == []
+    assert await practice.runner.db(practice.store.practice.attempts_of, 7) == []
     assert await practice.current(7)
 
 
 async def test_error_spot_steps_and_stale_tokens(practice: Practice) -> None:
     now = practice.clock()
-    version = (await practice.runner.db(Storage.set_versions, "fintech-zh-en"))[-1]
+    version = (await practice.runner.db(practice.store.content.set_versions, "fintech-zh-en"))[-1]
     opened = await practice.runner.db(
-        Storage.open_exercise, 7, "fintech-zh-en", version, "fin-010", now
+        practice.store.practice.open_exercise, 7, "fintech-zh-en", version, "fin-010", now
     )
     with pytest.raises(AnswerRejected):
         await practice.answer(7, "small firms")  # not in the MT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,13 +12,14 @@ import pytest
 from aiogram.methods import SendDocument
 
 from tests.chat import ChatClient
-from transtutor.projects.grading import Rating
+from tests.conftest import Built
 from transtutor.clock import utcnow
+from transtutor.projects.grading import Rating
 from transtutor.projects.records import ProjectRecord
-from transtutor.store import Store as Storage
+from transtutor.projects.review import grade
+from transtutor.store import Store
 from transtutor.store.personal import MENTIONS, OWN_ROWS
-from transtutor_bot.app import App, build_app
-from transtutor_bot.config import Settings
+from transtutor_bot.app import App
 from transtutor_bot.terminal_session import OfflineSession
 
 TEACHER, LI, WANG = 1, 10, 11
@@ -27,11 +28,8 @@ LI_WORK = "My localised page Zr9marker, version two."
 
 
 @pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[tuple[App, OfflineSession]]:
-    session = OfflineSession()
-    built = build_app(Settings(db=tmp_path / "privacy.db", instructors=[TEACHER]), session=session)
-    yield built, session
-    built.close()
+def app(make_app: Callable[..., Built], tmp_path: Path) -> Built:
+    return make_app(db=tmp_path / "privacy.db", instructors=[TEACHER])
 
 
 def query(app: App, sql: str, *args: object) -> list[tuple[object, ...]]:
@@ -72,22 +70,21 @@ async def a_learner_with_history(app: App, session: OfflineSession) -> ChatClien
     await li.send("/next")
     await li.send("/skip")
 
-    storage_call = app.runner.db_sync
     now = utcnow()
     project = ProjectRecord("P1", "Localise a page", now + timedelta(days=3), (1440,), "", ())
-    storage_call(Storage.create_project, project, TEACHER, now)
-    submission = storage_call(Storage.add_submission, "P1", LI, LI_WORK, None, now, False)
-    storage_call(
-        Storage.save_review,
-        submission,
-        TEACHER,
-        [Rating("accuracy", 3, 1.0, ("LO1",))],
-        "Good work, Li",
-        now,
-    )
-    storage_call(Storage.extend, "P1", LI, now + timedelta(days=5), TEACHER)
-    storage_call(Storage.claim_delivery, "reminder:P1:1440", LI, now)
-    storage_call(Storage.confirm_delivery, "reminder:P1:1440", LI, now)
+
+    def history(store: Store) -> None:
+        store.projects.create_project(project, TEACHER, now)
+        submission_id = store.projects.add_submission("P1", LI, LI_WORK, None, now, False)
+        submission = store.projects.submission(submission_id)
+        assert submission is not None
+        review = [Rating("accuracy", 3, 1.0, ("LO1",))]
+        grade(store, submission, TEACHER, review, "Good work, Li", now)
+        store.projects.extend("P1", LI, now + timedelta(days=5), TEACHER)
+        store.reminders.claim_delivery("reminder:P1:1440", LI, now)
+        store.reminders.confirm_delivery("reminder:P1:1440", LI, now)
+
+    app.runner.db_sync(history, app.store)
     return li
 
 

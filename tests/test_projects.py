@@ -13,38 +13,37 @@ import pytest
 
 from tests.clock import START, Clock
 from transtutor.content.library import Library
-from transtutor.infra.executors import Runner
 from transtutor.infra.scheduling import Schedule
 from transtutor.people.awaiting import Inputs
 from transtutor.projects.grading import Rating, combine, ratings
 from transtutor.projects.projects import ProjectRejected, Projects, parse_leads, parse_when
-from transtutor.projects.reminders import Reminder, Reminders
 from transtutor.projects.records import ProjectRecord
-from transtutor.store import Store as Storage
+from transtutor.projects.reminders import Reminder, Reminders
+from transtutor.store.threaded import Database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def runner(db_path: Path) -> Iterator[Runner]:
-    running = Runner(db_path)
-    yield running
-    running.close()
+def db(db_path: Path) -> Iterator[Database]:
+    opened = Database.open(db_path)
+    yield opened
+    opened.close()
 
 
-def add_students(runner: Runner, *ids: int) -> None:
+def add_students(db: Database, *ids: int) -> None:
     for user_id in ids:
-        runner.db_sync(Storage.touch_user, user_id, f"S{user_id}", "en", START)
+        db.runner.db_sync(db.store.learners.touch_user, user_id, f"S{user_id}", "en", START)
 
 
-def add_project(runner: Runner, deadline: datetime, leads: tuple[int, ...]) -> ProjectRecord:
+def add_project(db: Database, deadline: datetime, leads: tuple[int, ...]) -> ProjectRecord:
     project = ProjectRecord("P1", "Essay", deadline, leads, "project-review", ("LO1",))
-    assert runner.db_sync(Storage.create_project, project, 1, START)
+    assert db.runner.db_sync(db.store.projects.create_project, project, 1, START)
     return project
 
 
-def submit(runner: Runner, user_id: int, at: datetime = START) -> None:
-    runner.db_sync(Storage.add_submission, "P1", user_id, "work", None, at, False)
+def submit(db: Database, user_id: int, at: datetime = START) -> None:
+    db.runner.db_sync(db.store.projects.add_submission, "P1", user_id, "work", None, at, False)
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -77,11 +76,18 @@ def test_bad_reminder_leads_are_refused(text: str) -> None:
 
 
 async def test_work_after_the_personal_deadline_is_flagged_late(
-    runner: Runner, library: Library
+    db: Database, library: Library
 ) -> None:
     clock = Clock()
-    projects = Projects(runner, library.review_rubrics, SHANGHAI, Inputs(runner, clock), clock)
-    add_students(runner, 10, 11)
+    projects = Projects(
+        db.runner,
+        db.store,
+        library.review_rubrics,
+        SHANGHAI,
+        Inputs(db.runner, db.store, clock),
+        clock,
+    )
+    add_students(db, 10, 11)
     await projects.create("P1 2026-12-02 18:00 remind=1h Essay", 1)
     await projects.extend("P1 11 2026-12-04 18:00", 1)
     clock.now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # after P1's deadline, before 11's
@@ -146,15 +152,15 @@ def jobs_in_store(db: Path) -> list[str]:
 
 
 async def test_a_reminder_job_survives_a_restart_and_is_sent_once(
-    runner: Runner, db_path: Path
+    db: Database, db_path: Path
 ) -> None:
-    add_students(runner, 10, 11)
+    add_students(db, 10, 11)
     now = datetime.now(UTC)
-    add_project(runner, now + timedelta(minutes=1, seconds=3), (1,))
-    submit(runner, 11)
+    add_project(db, now + timedelta(minutes=1, seconds=3), (1,))
+    submit(db, 11)
 
     schedule = Schedule(SHANGHAI, db_path)
-    first = Reminders(runner, schedule, Inbox())
+    first = Reminders(db.runner, db.store, schedule, Inbox())
     schedule.start()
     await first.start()
     schedule.shutdown()  # the bot stops before the reminder is due
@@ -163,12 +169,12 @@ async def test_a_reminder_job_survives_a_restart_and_is_sent_once(
 
     inbox = Inbox()
     schedule = Schedule(SHANGHAI, db_path)
-    second = Reminders(runner, schedule, inbox)
+    second = Reminders(db.runner, db.store, schedule, inbox)
     schedule.start()
     await second.start(rebuild=False)  # only what the job store kept
     try:
         await asyncio.wait_for(inbox.arrived.wait(), 30)
-        while ("P1", 0, 1) not in runner.db_sync(Storage.finished_waves):
+        while ("P1", 0, 1) not in db.runner.db_sync(db.store.reminders.finished_waves):
             await asyncio.sleep(0.05)
     finally:
         schedule.shutdown()
@@ -176,19 +182,19 @@ async def test_a_reminder_job_survives_a_restart_and_is_sent_once(
     assert inbox.users() == [10]  # 11 has handed in
     assert timedelta(0) < inbox.got[0].left <= timedelta(minutes=1)
 
-    third = Reminders(runner, Schedule(SHANGHAI, db_path), inbox)
+    third = Reminders(db.runner, db.store, Schedule(SHANGHAI, db_path), inbox)
     assert await third.rebuild() == 0  # the wave is done: nothing to plan after a restart
     assert await third.fire("P1", 0, 1) == 0
     assert inbox.users() == [10]
 
 
-async def test_missed_reminders_follow_the_documented_rule(runner: Runner) -> None:
-    add_students(runner, 10)
+async def test_missed_reminders_follow_the_documented_rule(db: Database) -> None:
+    add_students(db, 10)
     deadline = START + timedelta(days=2)
-    add_project(runner, deadline, (1440, 60))
+    add_project(db, deadline, (1440, 60))
     clock = Clock(deadline - timedelta(minutes=30))  # down through both reminder times
     inbox = Inbox()
-    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
+    reminders = Reminders(db.runner, db.store, Schedule(SHANGHAI), inbox, clock=clock)
     assert await reminders.fire("P1", 0, 1440) == 0  # a shorter lead is also due: skipped
     assert await reminders.fire("P1", 0, 60) == 1  # the most urgent one is sent, late
     assert inbox.got[0].left == timedelta(minutes=30)
@@ -197,14 +203,14 @@ async def test_missed_reminders_follow_the_documented_rule(runner: Runner) -> No
 
 
 async def test_a_reminder_that_fell_due_while_down_is_sent_once_when_back(
-    runner: Runner,
+    db: Database,
 ) -> None:
-    add_students(runner, 10)
+    add_students(db, 10)
     deadline = START + timedelta(days=2)
-    add_project(runner, deadline, (1440, 60))
+    add_project(db, deadline, (1440, 60))
     clock = Clock(deadline - timedelta(hours=20))
     inbox = Inbox()
-    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
+    reminders = Reminders(db.runner, db.store, Schedule(SHANGHAI), inbox, clock=clock)
     assert await reminders.rebuild() == 2
     assert await reminders.fire("P1", 0, 1440) == 1
     assert inbox.got[0].left == timedelta(hours=20)
@@ -212,13 +218,13 @@ async def test_a_reminder_that_fell_due_while_down_is_sent_once_when_back(
     assert await reminders.rebuild() == 1  # only the 1 h reminder is left to plan
 
 
-async def test_a_failed_send_is_released_and_retried(runner: Runner) -> None:
-    add_students(runner, 10)
+async def test_a_failed_send_is_released_and_retried(db: Database) -> None:
+    add_students(db, 10)
     deadline = START + timedelta(days=1)
-    add_project(runner, deadline, (60,))
+    add_project(db, deadline, (60,))
     inbox = Inbox()
     clock = Clock(deadline - timedelta(minutes=59))
-    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
+    reminders = Reminders(db.runner, db.store, Schedule(SHANGHAI), inbox, clock=clock)
     inbox.fail = True
     assert await reminders.fire("P1", 0, 60) == 0
     assert reminders.scheduler.get_job("reminder:P1:0:60") is not None  # retry planned
@@ -227,14 +233,14 @@ async def test_a_failed_send_is_released_and_retried(runner: Runner) -> None:
     assert inbox.users() == [10]
 
 
-async def test_an_extension_moves_that_students_reminders(runner: Runner) -> None:
-    add_students(runner, 10, 11)
+async def test_an_extension_moves_that_students_reminders(db: Database) -> None:
+    add_students(db, 10, 11)
     deadline = START + timedelta(days=1)
-    add_project(runner, deadline, (60,))
-    runner.db_sync(Storage.extend, "P1", 11, deadline + timedelta(days=2), 1)
+    add_project(db, deadline, (60,))
+    db.runner.db_sync(db.store.projects.extend, "P1", 11, deadline + timedelta(days=2), 1)
     clock = Clock(deadline - timedelta(minutes=59))
     inbox = Inbox()
-    reminders = Reminders(runner, Schedule(SHANGHAI), inbox, clock=clock)
+    reminders = Reminders(db.runner, db.store, Schedule(SHANGHAI), inbox, clock=clock)
     jobs = {job.id: job for job in reminders.scheduler.get_jobs()}
     assert not jobs
     await reminders.rebuild()

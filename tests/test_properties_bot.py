@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from tests.chat import ChatClient
 from tests.test_import import GOOD_YAML
 from transtutor.clock import utcnow
-from transtutor.store import Store as Storage
 from transtutor_bot.app import App, build_app
 from transtutor_bot.commands import COMMANDS
 from transtutor_bot.config import Settings
@@ -200,7 +199,9 @@ def test_any_button_press(harness: Harness) -> None:
     )
     def press(prefix: str, parts: list[str]) -> None:
         student.open("fin-010")
-        harness.app.runner.db_sync(Storage.touch_user, STUDENT, "S", "en", utcnow())
+        harness.app.runner.db_sync(
+            harness.app.store.learners.touch_user, STUDENT, "S", "en", utcnow()
+        )
         data = ":".join([prefix, *parts])[:64]
         start = len(harness.session.requests)
         replies = harness.run(student.click("", data=data))

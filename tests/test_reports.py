@@ -20,13 +20,17 @@ from tests.clock import START, Clock
 from transtutor.content.library import Library, install
 from transtutor.infra.executors import Runner
 from transtutor.infra.scheduling import Schedule
+from transtutor.learning.practice import record_attempt
+from transtutor.learning.records import NewAttempt
+from transtutor.people.records import Recipient
 from transtutor.projects.grading import ratings
+from transtutor.projects.records import ProjectRecord
+from transtutor.projects.review import grade
 from transtutor.reports.coordinator import Coordinator
 from transtutor.reports.digest import Digest, Digests, last_run
 from transtutor.reports.snapshot import ReportRejected, RiskRules
-from transtutor.people.records import Recipient
-from transtutor.projects.records import ProjectRecord
-from transtutor.store import Store as Storage
+from transtutor.store import Store
+from transtutor.store.threaded import Database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = START
@@ -34,67 +38,77 @@ MEI, FORMULA, LI, NEWCOMER = 11, 12, 13, 14
 DAY = timedelta(days=1)
 
 
-def attempt(storage: Storage, user_id: int, at: datetime, evidence: dict[str, float]) -> None:
-    opened = storage.open_exercise(user_id, "fintech-zh-en", 1, "fin-001", at)
-    assert storage.record_attempt(user_id, opened, "translate", "x", 70.0, {}, evidence, at)
+def attempt(store: Store, user_id: int, at: datetime, evidence: dict[str, float]) -> None:
+    opened = store.practice.open_exercise(user_id, "fintech-zh-en", 1, "fin-001", at)
+    done = NewAttempt(user_id, "fintech-zh-en", 1, "fin-001", "translate", "x", 70.0, {}, at)
+    assert record_attempt(store, opened.token, done, evidence)
 
 
-def build(storage: Storage, library: Library) -> None:
+def build(store: Store, library: Library) -> None:
     """Four students (three in Class A), staff, one project due two days ago."""
-    install(storage, library)
-    cohort = storage.create_cohort("Class A", "abc123", 1, NOW - 60 * DAY)
+    install(store.content, library)
+    cohort = store.learners.create_cohort("Class A", "abc123", 1, NOW - 60 * DAY)
     for user_id, name, joined in (
         (MEI, "Mei", NOW - 30 * DAY),
         (FORMULA, '=HYPERLINK("http://x")', NOW - 30 * DAY),
         (LI, "李华", NOW - 40 * DAY),
         (NEWCOMER, "New", NOW - DAY),
     ):
-        storage.touch_user(user_id, name, "en", joined)
+        store.learners.touch_user(user_id, name, "en", joined)
         if user_id != NEWCOMER:
-            storage.join_cohort(user_id, cohort)
-    storage.touch_user(20, "Teacher", "en", NOW - 60 * DAY, role="instructor")
-    storage.touch_user(30, "Coordinator", "zh", NOW - 60 * DAY, role="coordinator")
-    storage.touch_user(40, "Admin", "en", NOW - 60 * DAY, role="admin")
+            store.learners.join_cohort(user_id, cohort)
+    store.learners.touch_user(20, "Teacher", "en", NOW - 60 * DAY, role="instructor")
+    store.learners.touch_user(30, "Coordinator", "zh", NOW - 60 * DAY, role="coordinator")
+    store.learners.touch_user(40, "Admin", "en", NOW - 60 * DAY, role="admin")
     for _ in range(3):
-        attempt(storage, MEI, NOW - DAY, {"LO1": 0.9, "LO2": 0.9})
-    attempt(storage, FORMULA, NOW - 10 * DAY, {"LO1": 0.3})
-    storage.create_project(
+        attempt(store, MEI, NOW - DAY, {"LO1": 0.9, "LO2": 0.9})
+    attempt(store, FORMULA, NOW - 10 * DAY, {"LO1": 0.3})
+    store.projects.create_project(
         ProjectRecord("P1", "Essay", NOW - 2 * DAY, (60,), "project-review", ("LO1",)),
         20,
         NOW - 20 * DAY,
     )
-    submission = storage.add_submission("P1", MEI, "work", None, NOW - 3 * DAY, False)
+    submission_id = store.projects.add_submission("P1", MEI, "work", None, NOW - 3 * DAY, False)
+    submission = store.projects.submission(submission_id)
+    assert submission is not None
     rubric = library.review_rubrics["project-review"]
-    storage.save_review(submission, 20, ratings(rubric, [3, 3, 3, 3, 3]), "", NOW - 2 * DAY)
-    storage.extend("P1", FORMULA, NOW + 2 * DAY, 20)
+    grade(store, submission, 20, ratings(rubric, [3, 3, 3, 3, 3]), "", NOW - 2 * DAY)
+    store.projects.extend("P1", FORMULA, NOW + 2 * DAY, 20)
 
 
 @pytest.fixture
-def runner(db_path: Path, library: Library) -> Iterator[Runner]:
-    running = Runner(db_path)
-    running.db_sync(build, library)
-    yield running
-    running.close()
+def database(db_path: Path, library: Library) -> Iterator[Database]:
+    opened = Database.open(db_path)
+    opened.runner.db_sync(build, opened.store, library)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
-def coordinator(runner: Runner, library: Library) -> Coordinator:
-    return Coordinator(runner, library.course, RiskRules(), SHANGHAI, Clock(NOW))
+def runner(database: Database) -> Runner:
+    return database.runner
 
 
-def mastery(runner: Runner, user_id: int, outcome: str) -> float:
-    return runner.db_sync(Storage.mastery, user_id)[outcome].value
+@pytest.fixture
+def coordinator(database: Database, library: Library) -> Coordinator:
+    return Coordinator(
+        database.runner, database.reader, library.course, RiskRules(), SHANGHAI, Clock(NOW)
+    )
+
+
+def mastery(database: Database, user_id: int, outcome: str) -> float:
+    return database.runner.db_sync(database.store.practice.mastery, user_id)[outcome].value
 
 
 async def test_summary_counts_students_only_and_reads_mastery(
-    coordinator: Coordinator, runner: Runner
+    coordinator: Coordinator, database: Database
 ) -> None:
     found = await coordinator.summary()
     assert found.learners == 4  # the instructor, coordinator and admin are not learners
     assert found.active == 1  # Mei practised yesterday; the others not in 7 days
     assert found.attempts == 4 and found.recent_attempts == 3
     lo1 = next(o for o in found.outcomes if o.outcome == "LO1")
-    expected = (mastery(runner, MEI, "LO1") + mastery(runner, FORMULA, "LO1")) / 4
+    expected = (mastery(database, MEI, "LO1") + mastery(database, FORMULA, "LO1")) / 4
     assert lo1.mean == pytest.approx(expected)
     assert (lo1.mastered, lo1.share) == (1, 0.25)  # Mei: 4 pieces of evidence, over 80%
     lo5 = next(o for o in found.outcomes if o.outcome == "LO5")
@@ -146,7 +160,7 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 
 
 async def test_the_csv_export_has_the_promised_columns(
-    coordinator: Coordinator, runner: Runner, library: Library
+    coordinator: Coordinator, database: Database, library: Library
 ) -> None:
     made = await coordinator.export()
     assert made.name.endswith(".csv") and made.learners == 4
@@ -157,7 +171,7 @@ async def test_the_csv_export_has_the_promised_columns(
     assert set(library.course.outcome_ids) <= columns
     assert {"P1 status", "P1 grade"} <= columns
     mei, formula, li, newcomer = rows
-    assert float(mei["LO1"]) == pytest.approx(100 * mastery(runner, MEI, "LO1"), abs=0.05)
+    assert float(mei["LO1"]) == pytest.approx(100 * mastery(database, MEI, "LO1"), abs=0.05)
     assert (mei["attempts"], mei["outcomes_mastered"]) == ("3", "2")
     assert (mei["P1 status"], mei["P1 grade"]) == ("reviewed", "75.0")
     assert mei["last_active"] == "2026-11-30 10:00"  # course time
@@ -232,12 +246,12 @@ def test_a_digest_stands_for_the_latest_cron_time() -> None:
 
 
 async def test_the_digest_goes_to_coordinators_once_per_period(
-    coordinator: Coordinator, runner: Runner
+    coordinator: Coordinator, database: Database
 ) -> None:
     mailbox = Mailbox()
     schedule = Schedule(SHANGHAI)
     clock = Clock(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))  # Monday 09:00 in Shanghai
-    digests = Digests(coordinator, schedule, "0 9 * * mon", mailbox, clock)
+    digests = Digests(coordinator, database.store, schedule, "0 9 * * mon", mailbox, clock)
     mailbox.fail_for = {40}
     assert await digests.fire() == 1
     assert [user for user, _ in mailbox.got] == [30]  # the coordinator; the admin failed
@@ -254,10 +268,10 @@ async def test_the_digest_goes_to_coordinators_once_per_period(
 
 
 async def test_the_digest_job_persists_and_runs_on_the_real_scheduler(
-    coordinator: Coordinator, db_path: Path
+    coordinator: Coordinator, database: Database, db_path: Path
 ) -> None:
     schedule = Schedule(SHANGHAI, db_path)
-    weekly = Digests(coordinator, schedule, "0 9 * * mon", Mailbox())
+    weekly = Digests(coordinator, database.store, schedule, "0 9 * * mon", Mailbox())
     schedule.start()
     weekly.start()
     job = schedule.scheduler.get_job("digest")
@@ -270,7 +284,9 @@ async def test_the_digest_job_persists_and_runs_on_the_real_scheduler(
     try:
         assert restarted.scheduler.get_job("digest") is not None  # from the job store alone
         mailbox = Mailbox()
-        every_second = Digests(coordinator, restarted, CronTrigger(second="*"), mailbox)
+        every_second = Digests(
+            coordinator, database.store, restarted, CronTrigger(second="*"), mailbox
+        )
         every_second.start()
         await asyncio.wait_for(mailbox.arrived.wait(), 10)
     finally:
@@ -279,18 +295,19 @@ async def test_the_digest_job_persists_and_runs_on_the_real_scheduler(
     assert {user for user, _ in mailbox.got} <= {30, 40}
 
 
-async def test_digests_can_be_switched_off(coordinator: Coordinator) -> None:
+async def test_digests_can_be_switched_off(coordinator: Coordinator, database: Database) -> None:
     schedule = Schedule(SHANGHAI)
-    Digests(coordinator, schedule, "0 9 * * mon", Mailbox()).start()
+    Digests(coordinator, database.store, schedule, "0 9 * * mon", Mailbox()).start()
     assert schedule.scheduler.get_job("digest") is not None
-    Digests(coordinator, schedule, None, Mailbox()).start()
+    Digests(coordinator, database.store, schedule, None, Mailbox()).start()
     assert schedule.scheduler.get_job("digest") is None
 
 
-async def test_reports_read_on_their_own_read_only_connection(runner: Runner) -> None:
-    await runner.db(Storage.touch_user, 99, "Late joiner", "en", NOW)
-    facts = await runner.read(Storage.learner_facts, NOW - 7 * DAY)
+async def test_reports_read_on_their_own_read_only_connection(database: Database) -> None:
+    runner, store, reader = database.runner, database.store, database.reader
+    await runner.db(store.learners.touch_user, 99, "Late joiner", "en", NOW)
+    facts = await runner.read(reader.facts.learner_facts, NOW - 7 * DAY)
     assert 99 in {f.id for f in facts}  # the writer's commit is visible at once
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        await runner.read(Storage.touch_user, 98, "Nobody", "en", NOW)
-    assert runner.db_sync(Storage.user, 98) is None
+        await runner.read(reader.learners.touch_user, 98, "Nobody", "en", NOW)
+    assert runner.db_sync(store.learners.user, 98) is None

@@ -9,7 +9,8 @@ from pathlib import Path
 import sqlite_utils
 
 from tests.chat import ChatClient
-from transtutor.storage import MIGRATIONS, Storage
+from transtutor.store import Store
+from transtutor.store.migrations import MIGRATIONS
 from transtutor_bot.app import App, build_app
 from transtutor_bot.config import Settings
 from transtutor_bot.terminal_session import OfflineSession
@@ -89,12 +90,13 @@ async def test_role_invitations_are_listed_cancelled_and_expire(tmp_path: Path) 
         app[0].close()
 
 
-def test_an_expired_invitation_gives_no_role(storage: Storage) -> None:
-    storage.create_invite("r-old", "admin", None, ADMIN, NOW, NOW + timedelta(days=7))
-    assert storage.open_invites(NOW + timedelta(days=6))[0].code == "r-old"
-    assert storage.redeem_invite("r-old", STUDENT, NOW + timedelta(days=7, seconds=1)) is None
-    assert storage.open_invites(NOW + timedelta(days=8)) == []
-    assert storage.redeem_invite("r-old", STUDENT, NOW + timedelta(days=6)) == "admin"
+def test_an_expired_invitation_gives_no_role(store: Store) -> None:
+    learners = store.learners
+    learners.create_invite("r-old", "admin", None, ADMIN, NOW, NOW + timedelta(days=7))
+    assert learners.open_invites(NOW + timedelta(days=6))[0].code == "r-old"
+    assert learners.redeem_invite("r-old", STUDENT, NOW + timedelta(days=7, seconds=1)) is None
+    assert learners.open_invites(NOW + timedelta(days=8)) == []
+    assert learners.redeem_invite("r-old", STUDENT, NOW + timedelta(days=6)) == "admin"
 
 
 def test_roles_from_before_sources_were_kept_are_sorted_out_at_the_first_start(
@@ -116,20 +118,21 @@ def test_roles_from_before_sources_were_kept_are_sorted_out_at_the_first_start(
     )
     db.conn.commit()
     db.close()
-    storage = Storage.open(db_path)
+    store = Store.open(db_path)
+    learners = store.learners
     # ADMIN is configured (its role was copied from configuration); the others are not, and
     # nothing says whether they were given in chat: they are kept, and reported.
-    changes = storage.apply_configured_roles({ADMIN: "admin"}, NOW)
+    changes = learners.apply_configured_roles({ADMIN: "admin"}, NOW)
     assert changes.revoked == []
     assert sorted(changes.kept) == [(OLD_ADMIN, "admin"), (HELPER, "instructor")]
-    assert [(h.user_id, h.source) for h in storage.role_holders()] == [
+    assert [(h.user_id, h.source) for h in learners.role_holders()] == [
         (ADMIN, "config"),
         (OLD_ADMIN, "chat"),
         (HELPER, "chat"),
     ]
     # Now that ADMIN's role is known to come from configuration, it goes with it.
-    assert storage.apply_configured_roles({}, NOW).revoked == [(ADMIN, "admin", "student")]
+    assert learners.apply_configured_roles({}, NOW).revoked == [(ADMIN, "admin", "student")]
     # An invitation from before expiry dates gets the default week.
-    assert storage.open_invites(NOW + timedelta(days=6))[0].code == "r-x"
-    assert storage.open_invites(NOW + timedelta(days=8)) == []
-    storage.close()
+    assert learners.open_invites(NOW + timedelta(days=6))[0].code == "r-x"
+    assert learners.open_invites(NOW + timedelta(days=8)) == []
+    store.close()
