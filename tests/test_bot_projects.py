@@ -126,6 +126,10 @@ async def test_a_project_from_creation_to_two_reviews(app: tuple[App, OfflineSes
     graded = (await li.send("/deadlines"))[0]
     assert "grade 80/100 (2 review(s))" in graded
 
+    # /projects counts as /summary does: both students handed in, Li's work is reviewed.
+    listed = (await teacher.send("/projects"))[0]
+    assert "handed in 2/2 · reviewed 1" in listed
+
 
 async def test_extension_moves_the_students_deadline(app: tuple[App, OfflineSession]) -> None:
     built, session = app

@@ -79,14 +79,20 @@ def feedback_text(t: Translator, feedback: Feedback) -> str:
         ]
     elif exercise.references:
         lines += ["", t("feedback.reference"), quote(exercise.references[0])]
-    changes = [
-        f"{outcome} {round(100 * feedback.mastery_before[outcome])}→{round(100 * after)}%"
-        for outcome, after in sorted(feedback.mastery_after.items())
-    ]
-    if changes:
-        lines += ["", t("feedback.mastery", changes=", ".join(changes))]
+    moved = mastery_line(t, feedback.mastery_before, feedback.mastery_after)
+    if moved:
+        lines += ["", moved]
     lines += ["", t("feedback.next")]
     return "\n".join(lines)
+
+
+def mastery_line(t: Translator, before: dict[str, float], after: dict[str, float]) -> str:
+    """ "Mastery: LO1 40→55%, ..." for the outcomes an answer or a grade moved ("" if none)."""
+    changes = [
+        f"{outcome} {round(100 * before.get(outcome, 0.0))}→{round(100 * value)}%"
+        for outcome, value in sorted(after.items())
+    ]
+    return t("feedback.mastery", changes=", ".join(changes)) if changes else ""
 
 
 def bar(value: float) -> str:

@@ -6,10 +6,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from transtutor.content.models import REVIEW_LEVELS
-from transtutor.projects.projects import Overview, Receipt, Standing
+from transtutor.projects.projects import Receipt, Standing
+from transtutor.projects.records import ProjectRecord
 from transtutor.projects.reminders import Reminder
 from transtutor.projects.review import Graded, Reviewing
+from transtutor.reports.snapshot import ProjectSummary
 from transtutor_bot.i18n import Translator
+from transtutor_bot.render_practice import mastery_line
 from transtutor_bot.render_text import quote
 
 
@@ -33,8 +36,7 @@ def leads(t: Translator, minutes: tuple[int, ...]) -> str:
     return ", ".join(duration(t, timedelta(minutes=m)) for m in minutes)
 
 
-def created(t: Translator, overview: Overview, zone: ZoneInfo, rubric_title: str) -> str:
-    project = overview.project
+def created(t: Translator, project: ProjectRecord, zone: ZoneInfo, rubric_title: str) -> str:
     return t(
         "project.created",
         project_id=project.id,
@@ -46,11 +48,11 @@ def created(t: Translator, overview: Overview, zone: ZoneInfo, rubric_title: str
     )
 
 
-def project_list(t: Translator, overviews: list[Overview], zone: ZoneInfo) -> str:
-    if not overviews:
+def project_list(t: Translator, summaries: list[ProjectSummary], zone: ZoneInfo) -> str:
+    if not summaries:
         return t("project.none")
     lines = [t("project.list_header", zone=zone.key), ""]
-    for o in overviews:
+    for o in summaries:
         lines.append(
             t(
                 "project.list_line",
@@ -58,7 +60,7 @@ def project_list(t: Translator, overviews: list[Overview], zone: ZoneInfo) -> st
                 title=quote(o.project.title),
                 deadline=when(o.project.deadline, zone),
                 submitted=o.submitted,
-                students=o.students,
+                students=o.learners,
                 reviewed=o.reviewed,
             )
         )
@@ -217,10 +219,7 @@ def grade_for_student(t: Translator, graded: Graded, reviewer: str) -> str:
         lines.append(
             t("grade.combined", score=round(graded.combined.score), reviews=graded.combined.reviews)
         )
-    changes = [
-        f"{o} {round(100 * graded.mastery_before[o])}→{round(100 * after)}%"
-        for o, after in sorted(graded.mastery_after.items())
-    ]
-    if changes:
-        lines.append(t("feedback.mastery", changes=", ".join(changes)))
+    moved = mastery_line(t, graded.mastery_before, graded.mastery_after)
+    if moved:
+        lines.append(moved)
     return "\n".join(lines)

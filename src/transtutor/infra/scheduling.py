@@ -2,7 +2,9 @@
 
 An `AsyncIOScheduler` (it needs the running event loop: start it on dispatcher startup) whose
 job store is the bot's own SQLite file, so jobs survive restarts. Jobs are importable
-functions with plain-data arguments and explicit ids. Defaults chosen on purpose:
+functions with plain-data arguments and explicit ids: every job calls `run_job(kind, ...)`,
+which hands it to the service that `serve`s that kind in this process (none: the job is
+logged and skipped), so a job never holds a live object. Defaults chosen on purpose:
 `misfire_grace_time=None` (a run that fell due while the bot was down is never dropped by the
 scheduler; each job applies its own documented rule), `coalesce=True` (many missed runs become
 one), `max_instances=1`. Run one bot process per database: two schedulers on one job store
@@ -11,13 +13,31 @@ would both run the jobs.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.base import BaseJobStore
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+log = logging.getLogger(__name__)
+Handler = Callable[..., Awaitable[Any]]
+_serving: dict[str, Handler] = {}  # job kind -> the live service method that runs it
+
+
+async def run_job(kind: str, *args: Any) -> None:
+    """What every scheduled job calls (importable; the job keeps only `kind` and plain ids)."""
+    handler = _serving.get(kind)
+    if handler is None:
+        log.warning("%s job %s fired with no bot running", kind, list(args))
+        return
+    await handler(*args)
 
 
 class Schedule:
@@ -44,3 +64,23 @@ class Schedule:
         if self.scheduler.running and not self._stopping:
             self._stopping = True
             self.scheduler.shutdown(wait=False)
+
+    def serve(self, kind: str, handler: Handler) -> None:
+        """Let `handler` run this process's jobs of `kind` (the latest call wins)."""
+        _serving[kind] = handler
+
+    def unserve(self, kind: str, handler: Handler) -> None:
+        if _serving.get(kind) == handler:
+            del _serving[kind]
+
+    def once(self, job_id: str, at: datetime, kind: str, *args: Any) -> None:
+        """A job of `kind` at `at` (replacing any job with this id)."""
+        self.scheduler.add_job(
+            run_job, "date", run_date=at, args=[kind, *args], id=job_id, replace_existing=True
+        )
+
+    def repeat(self, job_id: str, trigger: BaseTrigger, kind: str, *args: Any) -> None:
+        """A job of `kind` on every time of `trigger` (replacing any job with this id)."""
+        self.scheduler.add_job(
+            run_job, trigger, args=[kind, *args], id=job_id, replace_existing=True
+        )

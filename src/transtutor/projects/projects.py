@@ -50,14 +50,6 @@ class Standing:
 
 
 @dataclass(frozen=True)
-class Overview:
-    project: ProjectRecord
-    students: int
-    submitted: int
-    reviewed: int
-
-
-@dataclass(frozen=True)
 class Receipt:
     submission_id: int
     project: ProjectRecord
@@ -161,13 +153,6 @@ class Projects:
         if self.on_deadline_changed is not None:
             await self.on_deadline_changed(project.id, 0)
         return project
-
-    async def overview(self) -> list[Overview]:
-        return await self.runner.db(self._overview_in)
-
-    def _overview_in(self) -> list[Overview]:
-        found = self.store.projects
-        return [Overview(p, *found.project_stats(p)) for p in found.projects()]
 
     async def project(self, project_id: str) -> ProjectRecord:
         project = await self.runner.db(self.store.projects.project, project_id.strip())

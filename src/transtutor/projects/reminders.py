@@ -34,6 +34,7 @@ from transtutor.projects.records import ProjectRecord, reminder_key
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "reminder:"
+JOB_KIND = "reminder"
 RETRY_AFTER = timedelta(minutes=5)
 
 
@@ -49,18 +50,6 @@ class Reminder:
 # Sends one reminder: True when delivered, False when the user cannot be reached (blocked the
 # bot: not retried); an exception means "try again later".
 Deliver = Callable[[Reminder], Awaitable[bool]]
-
-_active: Reminders | None = None
-
-
-async def run_reminder(project_id: str, user_id: int, lead_minutes: int) -> None:
-    """The scheduled job: an importable function with plain-data arguments."""
-    if _active is None:
-        log.warning(
-            "reminder %s/%s/%s fired with no bot running", project_id, user_id, lead_minutes
-        )
-        return
-    await _active.fire(project_id, user_id, lead_minutes)
 
 
 def job_id(project_id: str, user_id: int, lead_minutes: int) -> str:
@@ -111,6 +100,7 @@ class Reminders:
     ) -> None:
         self.runner = runner
         self.store = store
+        self.schedule = schedule
         self.scheduler = schedule.scheduler
         self.deliver = deliver
         self.clock = clock
@@ -118,15 +108,12 @@ class Reminders:
     async def start(self, rebuild: bool = True) -> None:
         """Take the scheduled runs and rebuild the jobs from the database (tests pass
         rebuild=False to prove the job store alone keeps them). Start the Schedule too."""
-        global _active
-        _active = self
+        self.schedule.serve(JOB_KIND, self.fire)
         if rebuild:
             await self.rebuild()
 
     def stop(self) -> None:
-        global _active
-        if _active is self:
-            _active = None
+        self.schedule.unserve(JOB_KIND, self.fire)
 
     async def rebuild(self, *_: Any) -> int:
         """Make the scheduled jobs match the database; returns how many are planned."""
@@ -140,9 +127,7 @@ class Reminders:
         return len(planned)
 
     def _schedule(self, job: str, at: datetime, args: tuple[str, int, int]) -> None:
-        self.scheduler.add_job(
-            run_reminder, "date", run_date=at, args=list(args), id=job, replace_existing=True
-        )
+        self.schedule.once(job, at, JOB_KIND, *args)
 
     async def fire(self, project_id: str, user_id: int, lead_minutes: int) -> int:
         """Send the reminders of one wave that are still due; returns how many were sent."""

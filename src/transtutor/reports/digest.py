@@ -47,16 +47,6 @@ class Digest:
 # Sends one digest: True delivered, False the user cannot be reached; raising = retry later.
 Deliver = Callable[[Recipient, Digest], Awaitable[bool]]
 
-_active: Digests | None = None
-
-
-async def run_digest() -> None:
-    """The scheduled job (importable, no arguments)."""
-    if _active is None:
-        log.warning("digest fired with no bot running")
-        return
-    await _active.fire()
-
 
 def trigger(cron: str, schedule: Schedule) -> CronTrigger:
     """A crontab line (`minute hour day month weekday`) in the course time zone; ValueError
@@ -99,8 +89,7 @@ class Digests:
 
     def start(self) -> None:
         """Take the scheduled runs; (re)install the job, or remove it when digests are off."""
-        global _active
-        _active = self
+        self.schedule.serve(JOB_ID, self.fire)
         scheduler = self.schedule.scheduler
         if self.trigger is None:
             if scheduler.get_job(JOB_ID) is not None:
@@ -109,12 +98,10 @@ class Digests:
         existing = scheduler.get_job(JOB_ID)
         if existing is not None and repr(existing.trigger) == repr(self.trigger):
             return  # keep its next run time: a run missed while down is still owed
-        scheduler.add_job(run_digest, self.trigger, id=JOB_ID, replace_existing=True)
+        self.schedule.repeat(JOB_ID, self.trigger, JOB_ID)
 
     def stop(self) -> None:
-        global _active
-        if _active is self:
-            _active = None
+        self.schedule.unserve(JOB_ID, self.fire)
 
     async def build(self, now: datetime | None = None) -> Digest:
         now = now or self.clock()
@@ -146,12 +133,6 @@ class Digests:
         )
         sent, failed = results.count(True), results.count(None)
         if failed:
-            self.schedule.scheduler.add_job(
-                run_digest,
-                "date",
-                run_date=now + RETRY_AFTER,
-                id=RETRY_JOB_ID,
-                replace_existing=True,
-            )
+            self.schedule.once(RETRY_JOB_ID, now + RETRY_AFTER, JOB_ID)
         log.info("digest %s: %d sent, %d to retry", key, sent, failed)
         return sent

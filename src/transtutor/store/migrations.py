@@ -5,6 +5,7 @@ A migration is never edited once released: a change to the schema is a new numbe
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 
 import sqlite_utils
@@ -202,6 +203,33 @@ def _migration_9(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE courses ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
 
 
+# Scheduled jobs name the function they call; where the old one moved: (new, kind it serves).
+MOVED_JOBS = {
+    "transtutor.reminders:run_reminder": "reminder",
+    "transtutor.digest:run_digest": "digest",
+}
+RUN_JOB = "transtutor.infra.scheduling:run_job"
+
+
+def _migration_10(db: sqlite_utils.Database) -> None:
+    """The scheduler's jobs (APScheduler keeps them in this file) follow the code's move to
+    one job function, `run_job(kind, ...)`: a digest missed while the bot was being upgraded
+    is still owed."""
+    if "apscheduler_jobs" not in db.table_names():
+        return
+    for job_id, state in db.execute("SELECT id, job_state FROM apscheduler_jobs").fetchall():
+        job = pickle.loads(state)  # our own file, written by APScheduler
+        kind = MOVED_JOBS.get(job.get("func", ""))
+        if kind is None:
+            continue
+        job["func"] = RUN_JOB
+        job["args"] = (kind, *job.get("args", ()))
+        db.execute(
+            "UPDATE apscheduler_jobs SET job_state = ? WHERE id = ?",
+            [pickle.dumps(job, pickle.HIGHEST_PROTOCOL), job_id],
+        )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -212,6 +240,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 ]
 
 

@@ -49,19 +49,6 @@ class ProjectStore(Rows):
             for r in self._rows(f"SELECT {_PROJECT} FROM projects ORDER BY deadline, id")
         ]
 
-    def project_stats(self, project: ProjectRecord) -> tuple[int, int, int]:
-        """(students it is for, students who submitted, submissions with at least one review)."""
-        students = self.db.execute(
-            "SELECT COUNT(*) FROM users WHERE role = 'student' AND (? IS NULL OR cohort_id = ?)",
-            [project.cohort_id, project.cohort_id],
-        ).fetchone()[0]
-        submitted, graded = self.db.execute(
-            "SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT g.submission_id) FROM submissions s "
-            "LEFT JOIN grades g ON g.submission_id = s.id WHERE s.project_id = ?",
-            [project.id],
-        ).fetchone()
-        return int(students), int(submitted), int(graded)
-
     # -- deadlines ---------------------------------------------------------------------------
 
     def extend(

@@ -11,7 +11,8 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from transtutor.people.awaiting import Inputs
 from transtutor.people.records import UserRecord
-from transtutor.projects.projects import Overview, Projects
+from transtutor.projects.projects import Projects
+from transtutor.reports.coordinator import Coordinator
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator
@@ -29,14 +30,16 @@ async def project_new(
     project = await projects.create(command.args or "", me.id)
     rubric = projects.rubric_of(project)
     await message.answer(
-        render_projects.created(
-            t, Overview(project, 0, 0, 0), projects.zone, rubric.title.get(t.language)
-        )
+        render_projects.created(t, project, projects.zone, rubric.title.get(t.language))
     )
 
 
-async def project_list(message: Message, t: Translator, projects: Projects) -> None:
-    await reply(message, render_projects.project_list(t, await projects.overview(), projects.zone))
+async def project_list(
+    message: Message, t: Translator, projects: Projects, coordinator: Coordinator
+) -> None:
+    # The same numbers as /summary's projects: one model of a project's progress.
+    found = (await coordinator.summary()).projects
+    await reply(message, render_projects.project_list(t, found, projects.zone))
 
 
 async def extend(
