@@ -18,7 +18,7 @@ from transtutor.people.awaiting import Inputs
 from transtutor.projects.grading import Rating, combine, ratings
 from transtutor.projects.projects import ProjectRejected, Projects, parse_leads, parse_when
 from transtutor.projects.records import ProjectRecord
-from transtutor.projects.reminders import Reminder, Reminders
+from transtutor.projects.reminders import Reminder, Reminders, plan
 from transtutor.store.threaded import Database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -250,3 +250,44 @@ async def test_an_extension_moves_that_students_reminders(db: Database) -> None:
     assert await reminders.fire("P1", 11, 60) == 0  # not yet: 11's deadline is later
     clock.now = deadline + timedelta(days=2) - timedelta(minutes=30)
     assert await reminders.fire("P1", 11, 60) == 1 and inbox.users() == [10, 11]
+
+
+class FakeProjects:
+    """Only what planning reads: services know the store by protocol, so a fake will do."""
+
+    def __init__(self, projects: list[ProjectRecord], extensions: list[tuple[str, int, datetime]]):
+        self._projects, self._extensions = projects, extensions
+
+    def projects(self) -> list[ProjectRecord]:
+        return self._projects
+
+    def extensions(self) -> list[tuple[str, int, datetime]]:
+        return self._extensions
+
+
+class FakeReminders:
+    def __init__(self, finished: set[tuple[str, int, int]]) -> None:
+        self._finished = finished
+
+    def finished_waves(self) -> set[tuple[str, int, int]]:
+        return self._finished
+
+
+class FakeStores:
+    def __init__(self, projects: FakeProjects, reminders: FakeReminders) -> None:
+        self.projects, self.reminders = projects, reminders
+
+
+def test_planning_skips_finished_waves_and_passed_deadlines() -> None:
+    soon = ProjectRecord("P1", "Essay", START + timedelta(days=2), (1440, 60), "r", ("LO1",))
+    past = ProjectRecord("P0", "Old", START - timedelta(days=1), (60,), "r", ("LO1",))
+    store = FakeStores(
+        FakeProjects([soon, past], [("P1", 11, START + timedelta(days=4))]),
+        FakeReminders({("P1", 0, 1440)}),
+    )
+    planned = {job.id: job.at for job in plan(store, START)}
+    assert planned == {
+        "reminder:P1:0:60": soon.deadline - timedelta(minutes=60),
+        "reminder:P1:11:1440": START + timedelta(days=3),
+        "reminder:P1:11:60": START + timedelta(days=4, minutes=-60),
+    }
