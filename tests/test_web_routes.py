@@ -8,8 +8,8 @@ import json
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
-from html import unescape
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -172,9 +172,7 @@ async def test_everything_from_a_credential_is_escaped(tmp_path: Path) -> None:
     world = World(tmp_path)
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     learner = replace(LEARNER, display_name=hostile)
-    credential = world.issuer.issue_course_credential(
-        COURSE, learner, now=NOW, status_index=8
-    )
+    credential = world.issuer.issue_course_credential(COURSE, learner, now=NOW, status_index=8)
     world.archive.add(credential)
     app = make_web_app(world.issuer, world.archive, clock=lambda: LATER)
     async with TestClient(TestServer(app)) as client:
