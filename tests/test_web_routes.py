@@ -327,3 +327,26 @@ async def test_a_failing_archive_is_a_plain_page_not_a_traceback(
     assert "disk on fire" not in page and "Traceback" not in page
     assert "服务器暂时无法处理此请求" in page
     assert "web request GET" in caplog.text
+
+
+async def test_vocabulary_page_explains_every_extension_term(client: TestClient[Any, Any]) -> None:
+    from transtutor.credentials.building import extension_context
+    from transtutor_web.pages import TERMS
+
+    terms = [t for t in extension_context(ISSUER) if t != "tt"]
+    assert sorted(terms) == sorted(TERMS)  # a new term needs its explanation
+    response = await client.get("/ns/credentials")
+    assert response.status == 200
+    page = await response.text()
+    for term in terms:
+        assert f'<dt id="{term}">' in page
+        assert f"{ISSUER.base}/ns/credentials#{term}" in page
+    assert "ECTS" in page and "学分" in page
+
+
+async def test_too_large_json_body_gets_a_json_answer(client: TestClient[Any, Any]) -> None:
+    response = await client.post(
+        "/verify", data=b"[" + b"1," * 200_000 + b"1]", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 413
+    assert (await response.json())["reason"] == "too_large"

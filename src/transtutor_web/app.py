@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from transtutor.credentials import CredentialIssuer, what_it_certifies
+from transtutor.credentials.building import extension_context
 from transtutor.credentials.facts import Issuer
 
 from . import pages
@@ -86,6 +87,7 @@ def make_web_app(
     app.router.add_get("/did.json", _did_document)
     app.router.add_get("/status/{list_id}", _status_list)
     app.router.add_get("/credentials/{ref}", _credential_page)
+    app.router.add_get("/ns/credentials", _vocabulary)
     app.router.add_get("/verify", _verify_form)
     app.router.add_post("/verify", _verify_submitted)
     return app
@@ -148,6 +150,11 @@ def _html(text: str, status: int = 200) -> web.Response:
 
 def _too_large(request: web.Request) -> web.Response:
     kib = request.client_max_size // 1024
+    if request.content_type in JSON_TYPES:
+        return web.json_response(
+            {"valid": False, "reason": "too_large", "message": {"en": f"larger than {kib} KiB"}},
+            status=413,
+        )
     problem = pages.input_problem(
         f"The file is larger than {kib} KiB; a credential is a few kilobytes of JSON.",
         f"文件超过 {kib} KiB；凭证通常只有几 KB 的 JSON。",
@@ -160,6 +167,12 @@ def _too_large(request: web.Request) -> web.Response:
 
 async def _home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/verify")
+
+
+async def _vocabulary(request: web.Request) -> web.Response:
+    context = extension_context(request.app[ISSUER_KEY].facts)
+    namespace = str(context["tt"])
+    return _html(pages.vocabulary_page(namespace, [t for t in context if t != "tt"]))
 
 
 async def _did_document(request: web.Request) -> web.Response:

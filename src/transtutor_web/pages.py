@@ -236,3 +236,82 @@ def message_page(title_en: str, title_zh: str, en: str, zh: str) -> str:
     """A page with one message: not found, too large, an internal failure."""
     body = both(en, zh) + '\n<p><a href="/verify">Verify a credential · 核验凭证</a></p>'
     return layout(title_en, title_zh, body)
+
+
+# -- the vocabulary page (<public url>/ns/credentials) -------------------------------------
+
+# What each extension term of the credentials means (their IRIs are <ns>#<term>).
+TERMS: dict[str, tuple[str, str]] = {
+    "localizedName": (
+        "The name in each language, as a JSON-LD language map (schema.org name).",
+        "各语言的名称（JSON-LD 语言映射，schema.org 的 name）。",
+    ),
+    "localizedDescription": (
+        "The description in each language, as a JSON-LD language map (schema.org description).",
+        "各语言的描述（JSON-LD 语言映射，schema.org 的 description）。",
+    ),
+    "MicroCredentialElements": (
+        "The elements the EU Council Recommendation on micro-credentials (2022) asks for.",
+        "欧盟理事会微证书建议（2022）要求的要素。",
+    ),
+    "microCredential": (
+        "An achievement's MicroCredentialElements.",
+        "成就所附的微证书要素。",
+    ),
+    "learningOutcomes": (
+        "The ids of the learning outcomes the credential certifies, in order.",
+        "凭证所证明的学习成果编号（按顺序）。",
+    ),
+    "ectsCredits": ("Notional workload in ECTS credits.", "以 ECTS 学分计的名义学习量。"),
+    "eqfLevel": ("Level in the European Qualifications Framework.", "欧洲资格框架（EQF）级别。"),
+    "assessmentType": ("How learners were assessed, per language.", "评估方式（各语言）。"),
+    "formOfParticipation": (
+        "Form of participation (online, on site, blended), per language.",
+        "参与形式（在线、现场、混合），各语言。",
+    ),
+    "qualityAssurance": ("Who assures the quality, and how, per language.", "质量保证方及方式。"),
+    "awardingBody": ("The body that awards the credential (a Profile).", "颁发机构（Profile）。"),
+    "awardingCountry": (
+        "The awarding body's country, ISO 3166-1 alpha-2.",
+        "颁发机构所在国家（ISO 3166-1 二位代码）。",
+    ),
+    "outcomeLevel": ("The level an outcome is certified at.", "学习成果的认证级别。"),
+    "learningOutcome": ("The outcome a piece of evidence is for.", "证据所对应的学习成果。"),
+    "attemptCount": (
+        "How many graded exercises the evidence for an outcome rests on.",
+        "某一学习成果的证据所依据的已评分练习数量。",
+    ),
+    "grade": ("A required project's grade, 0 to 100.", "必修项目的成绩（0–100）。"),
+    "passMark": ("The grade a required project had to reach.", "必修项目的及格分。"),
+    "reviewerRoles": (
+        "The roles (not names) of those who reviewed a project.",
+        "项目评审人的角色（不含姓名）。",
+    ),
+    "stackedBadge": (
+        "The outcome badges a course credential stacks.",
+        "课程凭证所叠加的学习成果徽章。",
+    ),
+}
+
+
+def vocabulary_page(namespace: str, terms: Iterable[str]) -> str:
+    """The page the extension terms' IRIs (``namespace`` + ``#term``) lead to."""
+    items = []
+    for term in terms:
+        en, zh = TERMS.get(term, ("", ""))
+        items.append(
+            f'<dt id="{e(term)}"><code>{e(term)}</code></dt>\n'
+            f'<dd>{e(en)}<br><span lang="zh">{e(zh)}</span><br>'
+            f"<code>{e(namespace + term)}</code></dd>"
+        )
+    body = (
+        both(
+            "The terms transtutor's credentials use beyond Open Badges 3.0 and Verifiable "
+            "Credentials 2.0. Each credential defines them in its own inline @context; this "
+            "page says what they mean.",
+            "transtutor 凭证在 Open Badges 3.0 与可验证凭证 2.0 之外使用的术语。"
+            "每份凭证都在其内联 @context 中定义了这些术语；本页说明其含义。",
+        )
+        + f"\n<dl>\n{chr(10).join(items)}\n</dl>"
+    )
+    return layout("Credential vocabulary", "凭证术语", body)
