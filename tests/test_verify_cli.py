@@ -271,3 +271,13 @@ def test_archive_lists_are_used_before_the_network(site: Site) -> None:
         str(path), settings, site.archive, now=NOW + timedelta(days=1), out=out, fetch=no_network
     )
     assert code == 1 and out.getvalue().startswith("invalid: revoked\n")
+
+
+def test_unusable_keys_are_one_line_not_a_traceback(site: Site) -> None:
+    (site.db.parent / "credential-keys" / "keys.json").write_text("{not json", "utf-8")
+    path = str(site.write("credential.json", site.credential))
+    for args in (("verify", path), ("keys", "rotate")):
+        done = run(*args, env=site.env)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("configuration error: TRANSTUTOR_DB: the credential keys")
+        assert "Traceback" not in done.stderr

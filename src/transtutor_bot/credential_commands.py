@@ -22,7 +22,7 @@ from transtutor_bot.config import Settings, SettingsError
 from transtutor_bot.help import Page
 
 if TYPE_CHECKING:
-    from transtutor.credentials import Certification, CredentialIssuer
+    from transtutor.credentials import Certification, CredentialIssuer, KeyStore
     from transtutor_web import CredentialArchive, StatusLists
 
 # (The credential and web libraries are imported where used: every other command would
@@ -87,12 +87,22 @@ def key_directory(settings: Settings) -> Path:
 def open_issuer(settings: Settings, name: str, now: datetime) -> CredentialIssuer:
     """The bot's issuer, for the wiring: keys made on first use (0600), did:web from
     TRANSTUTOR_PUBLIC_URL. SettingsError without a public URL."""
-    from transtutor.credentials import CredentialIssuer, Issuer, KeyStore
+    from transtutor.credentials import CredentialIssuer, Issuer
 
     if not settings.public_url:
         raise SettingsError("TRANSTUTOR_PUBLIC_URL: required to issue or verify credentials")
-    keys = KeyStore.open(key_directory(settings), now)
+    keys = _open_keys(key_directory(settings), now)
     return CredentialIssuer(Issuer(settings.public_url, name), keys)
+
+
+def _open_keys(directory: Path, now: datetime) -> KeyStore:
+    from transtutor.credentials import KeyStore, KeyStoreError
+
+    try:
+        return KeyStore.open(directory, now)
+    except (KeyStoreError, OSError) as exc:
+        # The message names the file, never a key.
+        raise SettingsError(f"TRANSTUTOR_DB: the credential keys are unusable: {exc}") from None
 
 
 def existing_issuer(settings: Settings, now: datetime) -> CredentialIssuer:
@@ -235,8 +245,6 @@ def rotate_keys(
     settings: Settings, *, now: datetime | None = None, out: TextIO | None = None
 ) -> int:
     """Make a new current key; print its id and the ids the DID document keeps."""
-    from transtutor.credentials import KeyStore
-
     stdout = out or sys.stdout
     directory = key_directory(settings)
     if not (directory / MANIFEST).is_file():
@@ -244,9 +252,14 @@ def rotate_keys(
             f"TRANSTUTOR_DB: no credential keys in {directory} to rotate (the bot makes the "
             "first one when it first issues)"
         )
-    keys = KeyStore.open(directory, now or datetime.now(UTC))
+    keys = _open_keys(directory, now or datetime.now(UTC))
     old = keys.current_id
-    record = keys.rotate(now or datetime.now(UTC))
+    try:
+        record = keys.rotate(now or datetime.now(UTC))
+    except OSError as exc:
+        raise SettingsError(
+            f"TRANSTUTOR_DB: cannot write a new key in {directory}: {exc}"
+        ) from None
     kept = [r.key_id for r in keys.records()]
     print(f"new signing key {record.key_id} (was {old}) in {directory}", file=stdout)
     print(
