@@ -20,7 +20,7 @@ from tests.credentials_fixtures import COURSE, ISSUER, LEARNER, NOW
 from transtutor.credentials import CredentialIssuer, Issuer, KeyStore
 from transtutor.credentials import keys as core_keys
 from transtutor.credentials import verifying as core_verifying
-from transtutor.dblock import DatabaseLock
+from transtutor.infra.dblock import DatabaseLock
 from transtutor_bot import credential_commands
 from transtutor_web import MemoryArchive, RunningWeb, start_web
 

@@ -69,11 +69,16 @@ async def page(site: Site) -> AsyncIterator[Any]:
             await browser.close()
 
 
+async def press(page: Any, control: Any) -> None:
+    """Click a submit button or link and wait for the page it leads to (not the old one)."""
+    async with page.expect_navigation():
+        await control.click()
+
+
 async def submit_file(page: Any, site: Site, path: Path) -> str:
     await page.goto(site.running.url + "/verify")
     await page.get_by_label("Upload the credential file").set_input_files(str(path))
-    await page.get_by_role("button", name="Verify · 核验").click()
-    await page.wait_for_load_state()
+    await press(page, page.get_by_role("button", name="Verify · 核验"))
     return str(await page.locator("main").inner_text())
 
 
@@ -110,8 +115,7 @@ async def test_uploading_a_tampered_credential_shows_the_reason(page: Any, site:
 async def test_pasting_garbage_gets_a_clear_message(page: Any, site: Site) -> None:
     await page.goto(site.running.url + "/verify")
     await page.get_by_label("or paste its JSON").fill('{"this is": not json')
-    await page.get_by_role("button", name="Verify · 核验").click()
-    await page.wait_for_load_state()
+    await press(page, page.get_by_role("button", name="Verify · 核验"))
     seen = await page.locator("main").inner_text()
     assert "This is not JSON." in seen and "这不是 JSON 数据。" in seen
     assert "Traceback" not in seen
@@ -135,6 +139,5 @@ async def test_credential_page(page: Any, site: Site) -> None:
     seen = await page.locator("main").inner_text()
     assert "Intelligent Translation and International Communication" in seen
     assert "一致地使用领域术语" in seen and "91 %" in seen
-    await page.get_by_role("link", name="Verify a credential file · 核验凭证文件").click()
-    await page.wait_for_load_state()
+    await press(page, page.get_by_role("link", name="Verify a credential file · 核验凭证文件"))
     assert page.url.endswith("/verify")
