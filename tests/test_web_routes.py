@@ -350,3 +350,22 @@ async def test_too_large_json_body_gets_a_json_answer(client: TestClient[Any, An
     )
     assert response.status == 413
     assert (await response.json())["reason"] == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\nContent-Disposition: form-data\r\n\r\n"),
+        ("multipart/form-data", b"no boundary at all"),
+        ("application/x-www-form-urlencoded", b"json=%ZZ%%&&=="),
+        ("application/x-www-form-urlencoded", "json=\udcff".encode("utf-8", "surrogatepass")),
+        ("text/plain", b"\x00\x01\x02"),
+    ],
+)
+async def test_broken_forms_are_refused_in_words(
+    client: TestClient[Any, Any], content_type: str, body: bytes
+) -> None:
+    response = await client.post("/verify", data=body, headers={"Content-Type": content_type})
+    page = await response.text()
+    assert response.status in (200, 400), page
+    assert "Traceback" not in page and "<form" in page
