@@ -125,8 +125,6 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             response.headers.update({k: v for k, v in exc.headers.items() if k == "Allow"})
         else:
             raise
-    except asyncio.CancelledError:
-        raise
     except Exception:
         # Logged for the operator (the request path only, never a body); the visitor gets
         # a plain page, not the traceback.
@@ -152,14 +150,18 @@ def _too_large(request: web.Request) -> web.Response:
     kib = request.client_max_size // 1024
     if request.content_type in JSON_TYPES:
         return web.json_response(
-            {"valid": False, "reason": "too_large", "message": {"en": f"larger than {kib} KiB"}},
+            {
+                "valid": False,
+                "reason": "too_large",
+                "message": {"en": f"larger than {kib} KiB", "zh": f"超过 {kib} KiB"},
+            },
             status=413,
         )
     problem = pages.input_problem(
         f"The file is larger than {kib} KiB; a credential is a few kilobytes of JSON.",
         f"文件超过 {kib} KiB；凭证通常只有几 KB 的 JSON。",
     )
-    return _html(pages.verify_page(problem, max_kib=kib), status=413)
+    return _html(pages.verify_page(problem, max_kib=kib, issuer_name=_name(request)), status=413)
 
 
 # -- routes -------------------------------------------------------------------------------
