@@ -19,7 +19,7 @@ from transtutor.infra.dblock import DatabaseInUse, DatabaseLock
 from transtutor.scoring.batch import score_lines
 from transtutor.scoring.scorer import Scorer
 from transtutor.store import StorageUnusable
-from transtutor_bot import course_commands
+from transtutor_bot import course_commands, credential_commands
 from transtutor_bot.config import Settings, SettingsError, load_settings
 from transtutor_bot.help import command, version
 
@@ -182,6 +182,16 @@ def cmd_try(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    return credential_commands.verify_file(args.file, settings)
+
+
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    # Under the bot's lock: a running bot holds the current key in memory.
+    with _database_lock(settings):
+        return credential_commands.rotate_keys(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transtutor",
@@ -247,6 +257,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, help="file or directory (default: a dated name here; - stdout)"
     )
     export.set_defaults(handler=cmd_export)
+
+    verify = credential_commands.command(commands, "verify")
+    verify.add_argument("file", help="the credential's JSON file, or - for standard input")
+    verify.set_defaults(handler=cmd_verify)
+
+    keys = credential_commands.command(commands, "keys")
+    key_actions = keys.add_subparsers(dest="action", required=True)
+    rotate = key_actions.add_parser("rotate", help="make a new signing key; old ones verify")
+    rotate.set_defaults(handler=cmd_keys_rotate)
     return parser
 
 

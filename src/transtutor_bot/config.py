@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
     invite_days: int = Field(default=7, ge=1, le=365)  # role invitations expire after this
+    # Credentials (issue 14): the issuer's did:web and its verification pages come from this URL.
+    public_url: str | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("admins", "instructors", "coordinators", mode="before")
     @classmethod
@@ -137,6 +141,28 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/") if value else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """The issuer's address: a did:web needs https (plain http only for localhost)."""
+        if value is None or not value.strip():
+            return None
+        from transtutor.credentials.did import DidError, did_from_url
+
+        try:
+            did_from_url(value)
+        except DidError as exc:
+            raise ValueError(f"{value!r}: {exc}") from None
+        return value.strip().rstrip("/")
+
+    @field_validator("web_host")
+    @classmethod
+    def _web_host(cls, value: str) -> str:
+        host = value.strip()
+        if not host or any(c.isspace() or c in "/@" for c in host):
+            raise ValueError(f"{value!r} is not a host name or address (e.g. 127.0.0.1)")
+        return host
 
     @field_validator("bot_token")
     @classmethod
