@@ -52,6 +52,7 @@ SUBS: tuple[tuple[str, str, str], ...] = (
     ("regist", "Fluency", "Register"),
     ("inconsistent use", "Terminology", "Inconsistent"),
     ("inconsist", "Fluency", "Inconsistency"),
+    ("inconsist", "Terminology", "Inconsistent"),
     ("encod", "Fluency", "Character encoding"),
     ("awkward", "Style", "Awkward"),
     ("glossary", "Terminology", "Glossary"),
@@ -184,9 +185,6 @@ def _error(item: object, severity_hint: object = None) -> JudgedError | bool | N
     if level is False:
         return False
     category, known = canonical_category(_field(item, "category", "type", "error_type", "class"))
-    if not known and isinstance(_field(item, "category"), str):
-        # A category we do not know still says "an error"; keep it as Other.
-        known = False
     span = _text(_field(item, "span", "text", "error_span", "words", "segment", "quote"), MAX_SPAN)
     note = _text(_field(item, "explanation", "note", "reason", "comment", "description"), 500)
     assert isinstance(level, str)
@@ -208,6 +206,30 @@ def _text_error(line: str, severity_hint: object) -> JudgedError | bool | None:
     return JudgedError(span.strip()[:MAX_SPAN], category, level, "", known)
 
 
+ERROR_LISTS = ("errors", "annotations", "issues", "error_spans", "mqm")
+ERROR_FIELDS = ("category", "severity", "span")
+
+
+def _lowered(value: dict[Any, Any]) -> dict[str, Any]:
+    return {str(k).strip().lower(): v for k, v in value.items()}
+
+
+def _by_severity(lowered: dict[str, Any]) -> list[str]:
+    """The keys of a dict grouping errors by severity ({"major": [...], "minor": [...]})."""
+    keys = [k for k in lowered if _severity(k) is not False]
+    return [] if any(k in lowered for k in ERROR_FIELDS) else keys
+
+
+def _container(value: object) -> bool:
+    """Is this an annotation (a list or a dict of errors) rather than one error?"""
+    if isinstance(value, list):
+        return True
+    if not isinstance(value, dict):
+        return False
+    lowered = _lowered(value)
+    return any(k in lowered for k in ERROR_LISTS) or bool(_by_severity(lowered))
+
+
 def _items(value: object) -> Iterable[tuple[object, object]]:
     """(item, severity hint) pairs out of the shapes models answer in."""
     if isinstance(value, list):
@@ -216,13 +238,13 @@ def _items(value: object) -> Iterable[tuple[object, object]]:
         return
     if not isinstance(value, dict):
         return
-    lowered = {str(k).strip().lower(): v for k, v in value.items()}
-    for key in ("errors", "annotations", "issues", "error_spans", "mqm"):
+    lowered = _lowered(value)
+    for key in ERROR_LISTS:
         if key in lowered:
             yield from _items(lowered[key])
             return
-    by_severity = [k for k in lowered if _severity(k) is not False]
-    if by_severity and not any(k in lowered for k in ("category", "severity", "span")):
+    by_severity = _by_severity(lowered)
+    if by_severity:
         for key in by_severity:
             inner = lowered[key]
             for item in inner if isinstance(inner, list) else [inner]:
@@ -231,26 +253,48 @@ def _items(value: object) -> Iterable[tuple[object, object]]:
     yield value, None  # a single error object
 
 
-def _json_values(text: str) -> Iterable[object]:
-    """JSON values found in the text: inside code fences first, then from each { or [."""
+def _json_values(text: str) -> Iterable[tuple[int, int, object]]:
+    """(start, end, value) of the JSON objects and lists in the text: inside code fences
+    first (start -1), then from each { or [ not inside a value already found."""
     decoder = json.JSONDecoder()
     for block in re.findall(r"```(?:json)?\s*(.*?)```", text, re.S | re.I):
         try:
             value = json.loads(block)
         except ValueError:
             continue
-        yield value
-    tries = 0
+        yield -1, -1, value
+    tries, after = 0, 0
     for match in re.finditer(r"[\[{]", text):
+        if match.start() < after:
+            continue
         tries += 1
-        if tries > 50:
+        if tries > 200:
             return
         try:
-            value, _ = decoder.raw_decode(text, match.start())
+            value, end = decoder.raw_decode(text, match.start())
         except ValueError:
             continue
         if isinstance(value, dict | list):
-            yield value
+            after = end
+            yield match.start(), end, value
+
+
+def _from_json(text: str) -> ParsedJudgement | None:
+    """The first annotation with errors in the text; else the error objects found one by one
+    (an answer cut off at max_tokens leaves its list unclosed); else an empty annotation."""
+    loose: list[tuple[object, object]] = []
+    empty = False
+    for _, _, value in _json_values(text):
+        if _container(value):
+            pairs = list(_items(value))
+            if pairs:
+                return _collect(pairs)
+            empty = True
+        elif isinstance(value, dict) and any(k in _lowered(value) for k in ERROR_FIELDS):
+            loose.append((value, None))
+    if loose:
+        return _collect(loose)
+    return ParsedJudgement([], 0) if empty else None
 
 
 def _collect(pairs: Iterable[tuple[object, object]]) -> ParsedJudgement:
@@ -290,11 +334,7 @@ def parse_judgement(answer: object) -> ParsedJudgement | None:
         return None
     text = re.sub(r"<think>.*?</think>", "", answer, flags=re.S | re.I)
     try:
-        for value in _json_values(text):
-            pairs = list(_items(value))
-            if isinstance(value, list) or pairs:
-                return _collect(pairs)
-        return _text_format(text)
+        return _from_json(text) or _text_format(text)
     except RecursionError:  # absurdly nested JSON
         return None
 
@@ -399,7 +439,20 @@ class Agreement:
 
 
 def _norm(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
+    """Letters and digits, case-folded; a span of punctuation only stays itself."""
+    words = "".join(c for c in text.casefold() if c.isalnum())
+    return words or "".join(text.split())
+
+
+def branch(category: str) -> str:
+    """The top MQM level as the agreement groups errors: accuracy, fluency, terminology or
+    other (as DetectedError.branch does for the offline scorer's categories)."""
+    top = category.split("/")[0].lower()
+    if top == "non-translation":
+        return "accuracy"
+    if top in ("style", "locale", "locale convention"):
+        return "fluency"
+    return top if top in ("accuracy", "fluency", "terminology") else "other"
 
 
 def _meets(span: str, words: Iterable[str]) -> bool:
@@ -420,7 +473,7 @@ def _meets(span: str, words: Iterable[str]) -> bool:
 
 def _pairs_priority(ai: DetectedError, off: DetectedError) -> int:
     """0: no match; higher: a better match."""
-    if ai.branch != off.branch:
+    if branch(ai.category) != branch(off.category):
         return 0
     same = ai.category == off.category
     if _meets(ai.found, (off.found, off.expected, off.source)):
