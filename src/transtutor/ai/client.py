@@ -275,7 +275,10 @@ class Provider:
             if counted:
                 await self.usage.give_back(learner, day)
             self.stats.failed[exc.reason.value] += 1
-            log.warning(
+            # The provider failing is the operator's concern; a learner's limit, an opt-out or
+            # shedding load under a burst is normal operation.
+            log.log(
+                logging.WARNING if exc.reason in PROVIDER_FAILURES else logging.INFO,
                 "ai %s failed: %s (attempts %d, %.0f ms, circuit %s)",
                 purpose,
                 exc,
