@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from tests.ai_standin import Raw, Reply, StandIn
@@ -22,7 +24,7 @@ from transtutor.ai import (
     parse_draft,
     second_opinion,
 )
-from transtutor.ai.text import TELEGRAM_LIMIT, units
+from transtutor.ai.text import TELEGRAM_LIMIT, fit, units
 from transtutor.scoring import severity as sv
 from transtutor.scoring.detect import DetectedError
 
@@ -164,6 +166,18 @@ def test_labelled_never_exceeds_the_limit(body: str) -> None:
     for limit in (TELEGRAM_LIMIT, 200):
         message = labelled(body, "m" * 500, "en", limit)
         assert units(message.text) <= limit and message.cut
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(max_size=3000), st.integers(min_value=0, max_value=5000), st.sampled_from(["en", "zh"])
+)
+def test_fit_and_labelled_always_keep_within_the_budget(body: str, limit: int, lang: str) -> None:
+    assert units(fit(body, limit)) <= max(limit, 0)
+    if limit >= 200:
+        message = labelled(body, "gpt-4o-mini", lang, limit)
+        assert units(message.text) <= limit
+        assert message.cut == (message.body != body.strip())
 
 
 async def test_the_second_opinion_is_parsed_and_compared(standin: StandIn) -> None:

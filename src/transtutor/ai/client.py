@@ -342,7 +342,7 @@ class Provider:
             if status == 200:
                 try:
                     data = response.json()
-                except ValueError:
+                except (ValueError, RecursionError):
                     raise AiUnavailable(Reason.bad_response, "HTTP 200, not JSON") from None
                 return _content(data, self.settings.model)
             last = attempt == policy.attempts

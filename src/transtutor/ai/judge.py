@@ -24,6 +24,7 @@ from transtutor.scoring import severity as sv
 from transtutor.scoring.detect import SEVERITY_RANK, DetectedError, Severity
 
 MAX_ERRORS = 50
+MAX_ANSWER = 50_000  # characters of the model's answer searched for the annotation
 MAX_SPAN = 300
 OTHER = "Other"
 
@@ -332,7 +333,8 @@ def parse_judgement(answer: object) -> ParsedJudgement | None:
     all. Never raises: whatever the model wrote, the worst is None."""
     if not isinstance(answer, str):
         return None
-    text = re.sub(r"<think>.*?</think>", "", answer, flags=re.S | re.I)
+    # An annotation asked for with max_tokens=1200 is far shorter; this bounds the search.
+    text = re.sub(r"<think>.*?</think>", "", answer[:MAX_ANSWER], flags=re.S | re.I)
     try:
         return _from_json(text) or _text_format(text)
     except RecursionError:  # absurdly nested JSON

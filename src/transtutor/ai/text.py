@@ -37,6 +37,8 @@ def fit(text: str, budget: int) -> str:
     when one is in the last third, with an ellipsis when cut."""
     if units(text) <= budget:
         return text
+    if budget < 1:
+        return ""
     room = budget - 1  # the ellipsis
     cut = text
     while units(cut) > room:
