@@ -180,8 +180,9 @@ class Provider:
                     max_keepalive_connections=settings.concurrency,
                 ),
                 transport=transport,
+                # A redirect would resend the key elsewhere; HTTPS_PROXY is honoured (httpx's
+                # default), as a server in a restricted network may need it.
                 follow_redirects=False,
-                trust_env=False,
             )
 
     def __repr__(self) -> str:
