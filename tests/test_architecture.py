@@ -61,7 +61,7 @@ def test_the_core_knows_nothing_of_telegram() -> None:
 
 @pytest.mark.parametrize(
     "package",
-    ["learning", "people", "projects", "reports", "content", "scoring", "credentials"],
+    ["learning", "people", "projects", "reports", "content", "scoring", "credentials", "ai"],
 )
 def test_services_and_rules_reach_the_store_only_through_their_ports(package: str) -> None:
     assert not under(importers_of("transtutor.store"), f"transtutor.{package}")
