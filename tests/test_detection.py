@@ -170,6 +170,79 @@ def test_each_kind_of_error_is_found_with_its_severity(
     assert result.feedback("en") and result.feedback("zh")
 
 
+# Correct renderings that once read as errors: an opposite said with a negation, a negation
+# said with a prefix, "not until", abbreviations and possessives of names, a common word
+# capitalised in a name and rendered by its near-synonym.
+NOT_ERRORS = [
+    (
+        "这家店的咖啡不便宜。",
+        "The coffee in this shop is expensive.",
+        "The coffee in this shop is not cheap.",
+    ),
+    (
+        "毫无疑问，价格会上涨。",
+        "There is no doubt that prices will rise.",
+        "Undoubtedly, prices will rise.",
+    ),
+    (
+        "直到2010年这项法律才改变。",
+        "It was not until 2010 that the law changed.",
+        "The law only changed in 2010.",
+    ),
+    (
+        "美国国家航空航天局完成了这项测试。",
+        "NASA ran the test.",
+        "The National Aeronautics and Space Administration ran the test.",
+    ),
+    ("他们住在加州长滩。", "They live in Long Beach, CA.", "They live in Long Beach, California."),
+    (
+        "那家店开在哈德逊大街上。",
+        "The shop is on Hudson Avenue.",
+        "The shop opened on Hudson Street.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "answer", "reference"), NOT_ERRORS)
+def test_correct_renderings_are_not_critical_errors(
+    scorer: Scorer, source: str, answer: str, reference: str
+) -> None:
+    result = score(scorer, source, answer, [reference])
+    assert not [e for e in result.errors if e["severity"] == "critical"], result.errors
+
+
+def test_contractions_and_compounds_are_not_unlicensed_words() -> None:
+    from transtutor.scoring import detect as dt
+    from transtutor.scoring import lexicon as lx
+
+    c = dt.Comparison(
+        "我们在卖节能灯。",
+        "We're selling energy-saving lamps.",
+        ["We sell lamps that save energy."],
+        "zh",
+        "en",
+    )
+    words = {t.text: t for t in c.cand}
+    assert not lx.is_content(words["We're"], "en")
+    assert c.licensed(words["energy-saving"])
+
+
+def test_english_divergence_counts_by_the_length_of_the_references(scorer: Scorer) -> None:
+    """MQM sums errors: as far from its reference as a short answer, a long one holds more
+    of them and scores lower; an exact match keeps 100."""
+    from transtutor.scoring import severity as sv
+
+    assert sv.divergence(100.0, 30) == 0
+    assert sv.divergence(80.0, 30) == pytest.approx(3 * sv.divergence(80.0, 10))
+    exact = score(
+        scorer,
+        "该公司去年的净利润下降了12%。",
+        "The company's net profit fell by 12% last year.",
+        ["The company's net profit fell by 12% last year."],
+    )
+    assert exact.score == 100
+
+
 def test_most_severe_error_comes_first(scorer: Scorer) -> None:
     result = score(
         scorer,

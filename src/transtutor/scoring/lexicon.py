@@ -460,6 +460,7 @@ ZH_ANTONYMS = (
     "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能 继续:停止 继续:终止 继续:中止"
 )
 _EN_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
+EN_NEGATIVE_PREFIXES = _EN_NEG_PREFIXES
 _ZH_NEG_PREFIXES = ("不", "非", "无", "未")
 
 
@@ -551,7 +552,17 @@ def is_content(token: Token, lang: str) -> bool:
         and folded not in EN_STOPWORDS
         and folded not in EN_NEGATIONS
         and not folded.endswith("n't")
+        and not _contracted_function(folded)
     )
+
+
+_CONTRACTED = frozenset(["re", "m", "s", "ve", "ll", "d"])
+
+
+def _contracted_function(folded: str) -> bool:
+    """A function word with a contracted auxiliary: we're, I'm, it's, they've, we'll."""
+    head, _, tail = folded.replace("’", "'").partition("'")
+    return tail in _CONTRACTED and head in EN_STOPWORDS
 
 
 # Stop words that still carry meaning a paraphrase may use ("take" payments for "accept").
@@ -592,7 +603,7 @@ def is_function(token: Token, lang: str) -> bool:
     if lang == "zh":
         return token.text in ZH_STOPWORDS
     folded = token.text.casefold()
-    return folded in EN_STOPWORDS and folded not in _LIGHT
+    return (folded in EN_STOPWORDS and folded not in _LIGHT) or _contracted_function(folded)
 
 
 # Words that start with a negation character and mean no negation.

@@ -10,8 +10,12 @@ How the score is made (also in the README, "Scoring"):
    paraphrase from an error). For error_spot, 100 x how well the marks overlap the errors.
 2. errors: `transtutor.scoring.detect` finds accuracy errors by MQM category and severity;
    the rubric's numbers, names, untranslated, length, glossary, forbidden-term and punctuation
-   findings become errors too. The score is Q x K / (K + sum of MQM weights), see
-   `transtutor.scoring.severity`. A non-translation keeps at most its surface closeness.
+   findings become errors too. English targets score 100 x F x K / (K + P + D), P the sum
+   of the errors' MQM weights, D the divergence (reference words x (1 - Q/100) x the major
+   weight: the errors a long answer far from its reference is likely to hold) and
+   F = min(1, Q / FAR_BELOW); Chinese
+   targets Q x K / (K + P). See `transtutor.scoring.severity`. A non-translation keeps at
+   most its surface closeness.
 3. the other rubric criteria (post-editing, error_spot category and severity), value v and
    weight w, multiply by (1 - w x (1 - v)).
 4. the result is rounded to one decimal; an empty answer scores 0.
@@ -34,6 +38,7 @@ from transtutor.content.models import (
 )
 from transtutor.errors import UnknownRubric
 from transtutor.scoring import detect as dt
+from transtutor.scoring import lexicon as lx
 from transtutor.scoring import meaning
 from transtutor.scoring import severity as sv
 from transtutor.scoring.checks import CHECKS, Attempt, ErrorMark, Finding, applies
@@ -67,6 +72,11 @@ MEANING_CALIBRATION: tuple[tuple[float, float], ...] = (
 # against the first: median 80.2 vs 74.8, 10th percentile 64.5 vs 57.5). Both beat every plain
 # sacrebleu metric (chrF 0.147); we take the fairer.
 SURFACE_SHARE = 0.5
+# English targets: an answer whose closeness Q is below this is far from every reference
+# and keeps at most Q / FAR_BELOW of its score, so that a short answer with nothing right
+# still scores near 0 (the divergence alone would leave it about 45). Error-free MT of the
+# dev data has Q >= 52.6 in 99 lines of 100; applied there it moves tau by 0.0007.
+FAR_BELOW = 50.0
 PASS_AT = 0.999
 # Checks whose findings are scored as detected errors (by severity) rather than by weight.
 ERROR_CHECKS = frozenset(
@@ -226,16 +236,26 @@ class Scorer:
             base, metrics, signatures = self._translation_base(attempt)
         criteria = [] if base is None else self._criteria(attempt, rubric, outcomes)
         errors: list[dt.DetectedError] = []
+        divergence = 0.0
         if base is not None and attempt.type is not ExerciseType.error_spot:
             errors = attempt_errors(attempt, criteria)
-            if any(e.category == "Non-translation" for e in errors):
+            off = any(e.category == "Non-translation" for e in errors)
+            if off:
                 # Its meaning may survive in another language; its form does not.
                 base = min(base, calibrate(metrics.get("adequacy", 0.0)))
+            if attempt.target_lang == "en":
+                # English targets: how far the answer is from the references counts as the
+                # errors it is likely to hold, by the length of the references (see
+                # `severity.divergence`); tuned on zh->en MQM ratings, which Chinese targets
+                # have none of, so there Q scales the score as before. A non-translation
+                # keeps at most its surface closeness.
+                divergence = sv.divergence(base, _reference_words(attempt))
+                base = base if off else 100.0 * min(1.0, base / FAR_BELOW)
         score = 0.0 if base is None else base
         for result in criteria:
             if CheckKind(result.check) not in ERROR_CHECKS:
                 score *= 1 - result.weight * (1 - result.value)
-        score = round(score * sv.factor(errors), 1)
+        score = round(score * sv.factor(errors, divergence), 1)
         return ScoreResult(
             score=score,
             type=attempt.type.value,
@@ -305,6 +325,12 @@ class Scorer:
 
 
 MEANING_SIGNATURE = "USE-multilingual-v3|cosine|max-over-refs"
+
+
+def _reference_words(attempt: Attempt) -> float:
+    """The mean number of words of the references."""
+    counts = [len(lx.tokens(r, attempt.target_lang)) for r in attempt.references]
+    return sum(counts) / len(counts) if counts else 0.0
 
 
 def attempt_errors(attempt: Attempt, criteria: list[CriterionResult]) -> list[dt.DetectedError]:
