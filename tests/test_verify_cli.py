@@ -228,17 +228,6 @@ def test_keys_rotate_refuses_without_keys_or_while_the_bot_runs(site: Site, tmp_
     assert run("keys").returncode == 2  # an action is required
 
 
-@pytest.mark.parametrize("name", sorted(credential_commands.PAGES))
-def test_help_pages(name: str) -> None:
-    shown = run(name, "--help")
-    assert shown.returncode == 0
-    text = " ".join(shown.stdout.split())
-    page = credential_commands.PAGES[name]
-    assert " ".join(page.description.split()) in text
-    assert f"example: {page.example}" in text and "TRANSTUTOR_DB" in text
-    assert name in run("--help").stdout
-
-
 def test_constants_mirror_the_core() -> None:
     # Copied so `transtutor` starts without loading the credential libraries.
     assert credential_commands.MANIFEST == core_keys.MANIFEST

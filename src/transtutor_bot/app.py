@@ -10,6 +10,7 @@ import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -20,6 +21,10 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.types import User
 
+if TYPE_CHECKING:
+    from transtutor_web import RunningWeb
+
+from transtutor.awards.awarding import Awards
 from transtutor.content.authoring import Authoring
 from transtutor.content.library import Library
 from transtutor.content.models import Course
@@ -36,10 +41,12 @@ from transtutor_bot import error_replies
 from transtutor_bot.bootstrap import Core, build_core, configured_roles
 from transtutor_bot.commands import install_menu_for, install_menus
 from transtutor_bot.config import Settings
+from transtutor_bot.credential_archive import StoreArchive
 from transtutor_bot.flood import FloodGuard
 from transtutor_bot.handlers import (
     common,
     content,
+    credentials,
     fallback,
     privacy,
     projects,
@@ -117,6 +124,7 @@ class Services:
     inputs: Inputs
     coordinator: Coordinator
     privacy: Privacy
+    awards: Awards
     notifier: Notifier
     runner: Runner
 
@@ -131,6 +139,7 @@ class Services:
             inputs=core.inputs,
             coordinator=core.coordinator,
             privacy=core.privacy,
+            awards=core.awards,
             notifier=notifier,
             runner=core.database.runner,
         )
@@ -149,6 +158,7 @@ def build_dispatcher(services: Services, course: Course, flood: FloodGuard) -> D
         projects.router(),
         review.router(),
         reports.router(),
+        credentials.router(),
         content.router(),
         student.router(),
         fallback.router(),
@@ -231,15 +241,57 @@ def warm_up(app: App) -> asyncio.Task[int]:
     return task
 
 
+class Verification:
+    """The credential verification pages, served beside the bot when TRANSTUTOR_PUBLIC_URL
+    is set (TRANSTUTOR_WEB_HOST:TRANSTUTOR_WEB_PORT), reading the database on their own
+    connection."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.web: RunningWeb | None = None
+        self.archive: StoreArchive | None = None
+
+    async def start(self) -> None:
+        issuer, settings = self.app.core.awards.issuer, self.app.settings
+        if issuer is None:
+            if settings.public_url:
+                log.info("the course awards no credential: no verification pages")
+            return
+        self.archive = StoreArchive.open(settings.db)
+        if self.archive is None:
+            log.warning("verification pages need a database file (TRANSTUTOR_DB): not served")
+            return
+        from transtutor_web import start_web
+
+        try:
+            self.web = await start_web(settings, issuer, self.archive)
+        except OSError as exc:  # the port is taken: the chat goes on without the pages
+            log.error(
+                "verification pages not served: cannot listen on %s:%s (%s)",
+                settings.web_host,
+                settings.web_port,
+                exc.strerror or exc,
+            )
+
+    async def stop(self) -> None:
+        if self.web is not None:
+            await self.web.stop()
+        if self.archive is not None:
+            self.archive.close()
+
+
 async def run_polling(app: App) -> None:
     warming = warm_up(app)
+    pages = Verification(app)
     try:
         me = await wait_for_api(app.bot)
         await app.bot.delete_webhook(drop_pending_updates=False)
+        await pages.start()
         log.info("polling as @%s", me.username)
         await poll(app.dispatcher, app.bot, app.runner, app.store.updates)
     finally:
         warming.cancel()  # a start that failed need not wait for it
+        await pages.stop()
         await app.bot.session.close()
 
 
@@ -269,9 +321,12 @@ def run_webhook(app: App) -> None:
 
     warming: list[asyncio.Task[int]] = []
 
+    pages = Verification(app)
+
     async def on_startup(_: web.Application) -> None:
         warming.append(warm_up(app))
         await wait_for_api(app.bot)
+        await pages.start()
         await app.dispatcher.emit_startup(bot=app.bot)
         await app.bot.set_webhook(
             f"{settings.webhook_url}{settings.webhook_path}",
@@ -284,6 +339,7 @@ def run_webhook(app: App) -> None:
     async def on_shutdown(_: web.Application) -> None:
         await intake.drain()
         await app.dispatcher.emit_shutdown(bot=app.bot)
+        await pages.stop()
         await app.bot.session.close()
 
     web_app = web.Application()

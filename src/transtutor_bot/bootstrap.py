@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from transtutor.clock import utcnow
 from transtutor.content.authoring import Authoring
@@ -31,7 +32,11 @@ from transtutor.reports.digest import Deliver as DeliverDigest
 from transtutor.reports.digest import Digests
 from transtutor.scoring.scorer import Scorer
 from transtutor.store.threaded import Database
-from transtutor_bot.config import Settings
+from transtutor_bot.config import Settings, SettingsError
+
+if TYPE_CHECKING:  # signing libraries load only where credentials are issued
+    from transtutor.awards.awarding import Awards
+    from transtutor.credentials import CredentialIssuer
 
 log = logging.getLogger("transtutor")
 
@@ -65,6 +70,7 @@ class Core:
     inputs: Inputs
     coordinator: Coordinator
     privacy: Privacy
+    awards: Awards
     schedule: Schedule
     reminders: Reminders
     digests: Digests
@@ -121,7 +127,9 @@ def build_core(
     reminders = Reminders(runner, store, schedule, deliver_reminder)
     projects.on_deadline_changed = reminders.rebuild
     coordinator = Coordinator(runner, database.reader, course, settings.risk_rules, settings.zone)
+    from transtutor.awards.awarding import Awards
 
+    awards = Awards(runner, store, course, issuer_of(settings, course))
     return Core(
         settings=settings,
         library=library,
@@ -145,11 +153,22 @@ def build_core(
             course.id,
             on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild),
         ),
+        awards=awards,
         schedule=schedule,
         reminders=reminders,
         digests=Digests(coordinator, store, schedule, settings.digest, deliver_digest),
         role_changes=changes,
     )
+
+
+def issuer_of(settings: Settings, course: Course) -> CredentialIssuer | None:
+    """The programme's credential issuer (keys made on first start, beside the database),
+    when TRANSTUTOR_PUBLIC_URL gives it a did:web and the course awards a credential."""
+    if not settings.public_url or course.credential is None:
+        return None
+    from transtutor_bot.credential_commands import open_issuer
+
+    return open_issuer(settings, course.credential.awarding_body.name, utcnow())
 
 
 def open_reports(settings: Settings) -> tuple[Database, Coordinator]:
@@ -169,6 +188,26 @@ def open_reports(settings: Settings) -> tuple[Database, Coordinator]:
         database.runner, database.reader, course, settings.risk_rules, settings.zone
     )
     return database, coordinator
+
+
+def open_awards(settings: Settings) -> tuple[Database, Awards]:
+    """The database and the awarding service on it, for `transtutor issue/revoke`."""
+    from transtutor.awards.awarding import Awards
+
+    database, _ = open_reports(settings)
+    try:
+        course = report_course(settings, database)
+        awards = Awards(database.runner, database.store, course, issuer_of(settings, course))
+    except BaseException:
+        database.close()
+        raise
+    if course.credential is None:
+        database.close()
+        raise CommandFailed(f"course {course.id!r} awards no credential (no credential: section)")
+    if awards.issuer is None:
+        database.close()
+        raise SettingsError("TRANSTUTOR_PUBLIC_URL: required to issue or revoke credentials")
+    return database, awards
 
 
 def report_course(settings: Settings, database: Database) -> Course:

@@ -183,7 +183,26 @@ def cmd_try(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    return credential_commands.verify_file(args.file, settings)
+    from transtutor_bot.credential_archive import StoreArchive
+
+    archive = StoreArchive.open(settings.db)
+    try:
+        return credential_commands.verify_file(args.file, settings, archive)
+    finally:
+        if archive is not None:
+            archive.close()
+
+
+def cmd_issue(args: argparse.Namespace, settings: Settings) -> int:
+    from transtutor_bot.award_commands import issue
+
+    return issue(settings, args.user_id)
+
+
+def cmd_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from transtutor_bot.award_commands import revoke
+
+    return revoke(settings, f"{args.credential_id} {' '.join(args.reason)}")
 
 
 def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
@@ -258,14 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=cmd_export)
 
-    verify = credential_commands.command(commands, "verify")
+    verify = command(commands, "verify")
     verify.add_argument("file", help="the credential's JSON file, or - for standard input")
     verify.set_defaults(handler=cmd_verify)
 
-    keys = credential_commands.command(commands, "keys")
+    keys = command(commands, "keys")
     key_actions = keys.add_subparsers(dest="action", required=True)
     rotate = key_actions.add_parser("rotate", help="make a new signing key; old ones verify")
     rotate.set_defaults(handler=cmd_keys_rotate)
+
+    issue = command(commands, "issue")
+    issue.add_argument("user_id", type=int, help="the learner's Telegram id")
+    issue.set_defaults(handler=cmd_issue)
+
+    revoke = command(commands, "revoke")
+    revoke.add_argument("credential_id", help="urn:uuid:... (see /credentials)")
+    revoke.add_argument("reason", nargs="+", help="why (told to the learner in the chat)")
+    revoke.set_defaults(handler=cmd_revoke)
     return parser
 
 

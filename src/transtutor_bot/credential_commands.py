@@ -8,18 +8,14 @@ Private keys are never printed or logged; only key ids and public keys are.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import textwrap
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from transtutor_bot.config import Settings, SettingsError
-from transtutor_bot.help import Page
 
 if TYPE_CHECKING:
     from transtutor.credentials import Certification, CredentialIssuer, KeyStore
@@ -34,45 +30,6 @@ MAX_INPUT = 1_000_000  # transtutor.credentials.verifying.MAX_INPUT
 # A status list is ~100 bytes of JSON around a compressed 16 KiB bitstring.
 MAX_STATUS_LIST = 1_000_000
 FETCH_TIMEOUT = 5.0
-
-PAGES = {
-    "verify": Page(
-        "check a credential file: signature, changes, validity, revocation",
-        "Check an Open Badges 3.0 credential file (or - for standard input) the way the "
-        "/verify page does: signed with one of this issuer's keys (the DID document of "
-        "TRANSTUTOR_PUBLIC_URL, keys in credential-keys/ beside the database), unchanged, "
-        "within its validity and not revoked (the status list from the issuer's public "
-        "URL). Prints valid and what it certifies, exit status 0; or invalid, the reason "
-        "and a sentence in English and Chinese, exit status 1.",
-        "TRANSTUTOR_PUBLIC_URL (required), TRANSTUTOR_DB (its folder holds credential-keys/)",
-        "TRANSTUTOR_PUBLIC_URL=https://bot.example.edu transtutor verify credential.json",
-    ),
-    "keys": Page(
-        "manage the credential signing keys (keys rotate)",
-        "keys rotate: make a new signing key in credential-keys/ beside the database and "
-        "delete the old private key. The old public key stays in the DID document, so "
-        "credentials signed before keep verifying. Run it with the bot stopped; the bot "
-        "signs with the new key from its next start. Prints key ids, never keys.",
-        "TRANSTUTOR_DB (its folder holds credential-keys/)",
-        "TRANSTUTOR_DB=/srv/transtutor/transtutor.db transtutor keys rotate",
-    ),
-}
-
-
-def command(commands: Any, name: str) -> argparse.ArgumentParser:
-    """A subcommand parser whose --help shows the page, as transtutor_bot.help.command does
-    (these pages join help.PAGES when the credential wiring lands)."""
-    page = PAGES[name]
-    wrap = partial(textwrap.fill, width=88, subsequent_indent="  ", break_on_hyphens=False)
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name,
-        help=page.summary,
-        description=textwrap.fill(page.description, width=88, break_on_hyphens=False),
-        epilog=f"{wrap('settings: ' + page.settings)}\nexample: {page.example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
-
 
 # -- the issuer of this bot ---------------------------------------------------------------
 

@@ -101,6 +101,42 @@ PAGES = {
         "TRANSTUTOR_DB, TRANSTUTOR_TIMEZONE",
         "TRANSTUTOR_DB=mycourse.db transtutor export --format xlsx --output reports/",
     ),
+    "verify": Page(
+        "check a credential file: signature, changes, validity, revocation",
+        "Check an Open Badges 3.0 credential file (or - for standard input) the way the "
+        "/verify page does: signed with one of this issuer's keys (the DID document of "
+        "TRANSTUTOR_PUBLIC_URL, keys in credential-keys/ beside the database), unchanged, "
+        "within its validity and not revoked (the status list from the database, else from "
+        "the issuer's public URL). Prints valid and what it certifies, exit status 0; or "
+        "invalid, the reason and a sentence in English and Chinese, exit status 1.",
+        "TRANSTUTOR_PUBLIC_URL (required), TRANSTUTOR_DB (its folder holds credential-keys/)",
+        "TRANSTUTOR_PUBLIC_URL=https://bot.example.edu transtutor verify credential.json",
+    ),
+    "keys": Page(
+        "manage the credential signing keys (keys rotate)",
+        "keys rotate: make a new signing key in credential-keys/ beside the database and "
+        "delete the old private key. The old public key stays in the DID document, so "
+        "credentials signed before keep verifying. Run it with the bot stopped; the bot "
+        "signs with the new key from its next start. Prints key ids, never keys.",
+        "TRANSTUTOR_DB (its folder holds credential-keys/)",
+        "TRANSTUTOR_DB=/srv/transtutor/transtutor.db transtutor keys rotate",
+    ),
+    "issue": Page(
+        "issue the credentials a learner's evidence has earned",
+        "Issue what the learner's mastery and project grades now earn, as the bot does after "
+        "each answer: an outcome badge per mastered outcome, and the course credential once "
+        "the award rule holds. Prints the ids issued (none if nothing is due).",
+        "TRANSTUTOR_DB, TRANSTUTOR_PUBLIC_URL (required)",
+        "TRANSTUTOR_DB=mycourse.db TRANSTUTOR_PUBLIC_URL=https://bot.example.edu "
+        "transtutor issue 123456789",
+    ),
+    "revoke": Page(
+        "revoke an issued credential, with a reason",
+        "Revoke a credential as /revoke does: its bit is set in the status list, so "
+        "verifiers (the /verify page, transtutor verify, wallets) see it as revoked.",
+        "TRANSTUTOR_DB, TRANSTUTOR_PUBLIC_URL (required)",
+        "TRANSTUTOR_DB=mycourse.db transtutor revoke urn:uuid:1b2c... awarded in error",
+    ),
 }
 
 

@@ -100,11 +100,42 @@ class Outcome(_Strict):
     id: Annotated[str, Field(pattern=SLUG)]
     title: Localized
     description: Localized | None = None
+    level: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # e.g. "EQF 6"
+
+
+class RequiredProject(_Strict):
+    """A project the award rule requires, graded at or above its pass mark (0-100)."""
+
+    id: Annotated[str, Field(pattern=SLUG)]
+    title: Localized
+    pass_mark: Annotated[float, Field(ge=0, le=100)] = 60
+
+
+class AwardingBody(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class CredentialTerms(_Strict):
+    """The `credential:` section of course.yaml: what the micro-credential states (the EU
+    micro-credential elements) and what, besides every outcome mastered, it requires."""
+
+    ects: Annotated[float, Field(gt=0, le=60)]
+    assessment: Localized
+    participation: Localized
+    quality_assurance: Localized
+    awarding_body: AwardingBody
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    eqf_level: Annotated[int, Field(ge=1, le=8)] | None = None
+    valid_years: Annotated[int, Field(ge=1, le=50)] | None = None
+    required_projects: list[RequiredProject] = Field(default_factory=list)
 
 
 class Course(_Strict):
     id: Annotated[str, Field(pattern=SLUG)]
     title: Localized
+    description: Localized | None = None
+    credential: CredentialTerms | None = None  # None: the course awards no credential
     mastery_threshold: Annotated[float, Field(gt=0, le=1)] = 0.8
     min_attempts: Annotated[int, Field(ge=1, le=50)] = 3
     outcomes: Annotated[list[Outcome], Field(min_length=1)]

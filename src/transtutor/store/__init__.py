@@ -18,6 +18,7 @@ import sqlite_utils
 from transtutor.store.awaiting import AwaitingStore
 from transtutor.store.connection import StorageUnusable, open_file, unusable_reason
 from transtutor.store.content import ContentStore
+from transtutor.store.credentials import CredentialStore
 from transtutor.store.facts import FactStore
 from transtutor.store.learners import LearnerStore
 from transtutor.store.migrations import migrate, schema_version
@@ -49,6 +50,7 @@ class Store:
         self.awaiting = AwaitingStore(db)
         self.personal = PersonalStore(db)
         self.facts = FactStore(db)
+        self.credentials = CredentialStore(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

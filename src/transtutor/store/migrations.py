@@ -230,6 +230,26 @@ def _migration_10(db: sqlite_utils.Database) -> None:
         )
 
 
+def _migration_11(db: sqlite_utils.Database) -> None:
+    """Issued credentials. A row stays for ever (its status index is never reused, so a
+    verifier always gets an answer); /forget empties `user_id` and `json`."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE recipients (
+            user_id INTEGER PRIMARY KEY, recipient_key TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE credentials (
+            id TEXT PRIMARY KEY, user_id INTEGER, kind TEXT NOT NULL, outcome_id TEXT,
+            list_id TEXT NOT NULL, status_index INTEGER NOT NULL, json TEXT,
+            issued_at TEXT NOT NULL, revoked_at TEXT, revoked_reason TEXT, revoked_by INTEGER,
+            UNIQUE (list_id, status_index));
+        CREATE INDEX credentials_user ON credentials(user_id);
+        CREATE TABLE status_lists (
+            id TEXT PRIMARY KEY, encoded TEXT NOT NULL, updated_at TEXT NOT NULL)
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -241,6 +261,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 ]
 
 

@@ -25,6 +25,7 @@ OWN_ROWS = (
     ("deliveries", "user_id = :user"),
     ("reminder_waves", "user_id = :user"),
     ("updates", "user_id = :user"),
+    ("recipients", "user_id = :user"),
     ("users", "id = :user"),
 )
 # Where a person is named in rows that belong to others or to the course (a grade in a
@@ -43,8 +44,13 @@ MENTIONS = (
     ("cohorts_created", "cohorts", "created_by", "id, name, created_at"),
     ("projects_created", "projects", "created_by", "id, title, deadline, created_at"),
     ("sets_imported", "exercise_sets", "imported_by", "id, version, title, imported_at"),
+    # Issued credentials stay (verifiers must still get an answer); forgetting empties them.
+    ("credentials", "credentials", "user_id", "id, kind, outcome_id, issued_at, revoked_at, json"),
+    ("credentials_revoked", "credentials", "revoked_by", "id, revoked_at, revoked_reason"),
 )
-JSON_COLUMNS = frozenset({"result", "state", "data", "criteria", "title", "reminders", "outcomes"})
+JSON_COLUMNS = frozenset(
+    {"result", "state", "data", "criteria", "title", "reminders", "outcomes", "json"}
+)
 
 
 class PersonalStore(Rows):
@@ -77,6 +83,10 @@ class PersonalStore(Rows):
         and the write-ahead log emptied, so no copy stays in the files."""
         deleted: dict[str, int] = {}
         with self.db.atomic():
+            # What a credential says about the learner goes; its status entry stays.
+            self.db.execute(
+                "UPDATE credentials SET json = NULL WHERE user_id = :user", {"user": user_id}
+            )
             for table, where in OWN_ROWS:
                 cursor = self.db.execute(f"DELETE FROM {table} WHERE {where}", {"user": user_id})
                 deleted[table] = cursor.rowcount

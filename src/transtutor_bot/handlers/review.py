@@ -9,11 +9,13 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
+from transtutor.awards.awarding import Awards
 from transtutor.people.records import UserRecord
 from transtutor.projects.grading import combine, ratings
 from transtutor.projects.review import Graded, Review, Reviewing
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
+from transtutor_bot.handlers.credentials import announce
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_text import TELEGRAM_LIMIT, quote
 from transtutor_bot.sender import Notifier
@@ -83,6 +85,7 @@ async def step(
     t: Translator,
     review: Review,
     notifier: Notifier,
+    awards: Awards,
 ) -> None:
     if callback_data.action == "back":
         await _show(query, t, await review.back(me.id, callback_data.submission))
@@ -94,6 +97,8 @@ async def step(
         if isinstance(query.message, Message):
             await query.message.edit_text(_sent_text(t, graded))
         await _tell_student(graded, me, t, notifier, query)
+        student = graded.reviewing.student
+        await announce(awards, notifier, student.id, student.language)
 
 
 async def comment(message: Message, me: UserRecord, t: Translator, review: Review) -> None:

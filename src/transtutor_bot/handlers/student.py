@@ -6,15 +6,18 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 
+from transtutor.awards.awarding import Awards
 from transtutor.content.models import ERROR_CATEGORIES
 from transtutor.infra.executors import Runner
 from transtutor.learning.practice import Marked, Practice
 from transtutor.people.records import UserRecord
 from transtutor_bot import keyboards, render_practice
 from transtutor_bot.charts import progress_chart
+from transtutor_bot.handlers.credentials import announce
 from transtutor_bot.i18n import Translator
 from transtutor_bot.owed import send_feedback
 from transtutor_bot.render_text import quote, reply
+from transtutor_bot.sender import Notifier
 
 
 async def next_exercise(
@@ -59,6 +62,8 @@ async def answer(
     me: UserRecord,
     t: Translator,
     practice: Practice,
+    awards: Awards,
+    notifier: Notifier,
 ) -> None:
     # Scoring takes milliseconds: no "typing" action, which would cost a Bot API call per answer.
     outcome = await practice.answer(me.id, message.text or "", event_update.update_id)
@@ -70,6 +75,7 @@ async def answer(
         return
     text = render_practice.feedback_text(t, outcome)
     await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
+    await announce(awards, notifier, me.id, t.language)
 
 
 async def spot_category(
@@ -116,6 +122,8 @@ async def spot_more(
     me: UserRecord,
     t: Translator,
     practice: Practice,
+    awards: Awards,
+    notifier: Notifier,
 ) -> None:
     if not callback_data.finish:
         await query.answer()
@@ -133,6 +141,7 @@ async def spot_more(
             await reply(shown, text)
 
         await send_feedback(send, practice, me.id, event_update.update_id)
+    await announce(awards, notifier, me.id, t.language)
 
 
 def router() -> Router:
