@@ -61,7 +61,17 @@ def test_the_core_knows_nothing_of_telegram() -> None:
 
 @pytest.mark.parametrize(
     "package",
-    ["learning", "people", "projects", "reports", "content", "scoring", "credentials", "ai"],
+    [
+        "learning",
+        "people",
+        "projects",
+        "reports",
+        "content",
+        "scoring",
+        "credentials",
+        "ai",
+        "awards",
+    ],
 )
 def test_services_and_rules_reach_the_store_only_through_their_ports(package: str) -> None:
     assert not under(importers_of("transtutor.store"), f"transtutor.{package}")
@@ -79,6 +89,7 @@ def test_records_and_ports_import_no_service() -> None:
         "transtutor.reports.coordinator",
         "transtutor.reports.digest",
         "transtutor.content.authoring",
+        "transtutor.awards.awarding",
     ]
     lower = {
         n

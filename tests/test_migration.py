@@ -1,4 +1,4 @@
-"""A database written by the previous version (tests/data/previous-version.db, made by
+"""A database written by the previous version (tests/data/previous-version.sqlite, made by
 tests/data/make_previous_db.py) opens with this one and keeps every row."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.conftest import Built
 from transtutor.store import Store
 from transtutor.store.migrations import MIGRATIONS
 
-PREVIOUS = Path(__file__).parent / "data" / "previous-version.db"
+PREVIOUS = Path(__file__).parent / "data" / "previous-version.sqlite"
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 

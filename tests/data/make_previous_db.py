@@ -1,9 +1,9 @@
-"""How tests/data/previous-version.db was made: a database as the version before the store
+"""How tests/data/previous-version.sqlite was made: a database as the version before the store
 split writes it (schema 9, commit d07bd97), a row in every table and the scheduler's jobs.
 tests/test_migration.py opens it with this version and finds every row.
 
     git worktree add /tmp/prev d07bd97
-    PYTHONPATH=/tmp/prev/src python tests/data/make_previous_db.py tests/data/previous-version.db
+    PYTHONPATH=/tmp/prev/src python tests/data/make_previous_db.py tests/data/previous-version.sqlite
 
 It runs against that version's code (`transtutor.storage`), not this one.
 """

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -305,11 +305,17 @@ def _resolve_key(resolver: Resolver, did: str, method: str) -> Ed25519PublicKey:
         raise _Fail(Reason.UNKNOWN_ISSUER_KEY, f"{method} is not an Ed25519 key") from exc
 
 
+# A validFrom this far ahead of the verifier's clock still counts as begun: clocks differ, and
+# a status list is signed when it is asked for (to the second), so it can be "from" a second
+# after the verifier took its time.
+CLOCK_SKEW = timedelta(minutes=1)
+
+
 def _check_window(document: Mapping[str, Any], now: datetime) -> None:
     valid_from = parse_datetime(document.get("validFrom"))
     if valid_from is None:
         raise _Fail(Reason.MALFORMED, "validFrom is missing or not a date-time with time zone")
-    if now < valid_from:
+    if now + CLOCK_SKEW < valid_from:
         raise _Fail(Reason.NOT_YET_VALID, f"valid from {document['validFrom']}")
     if "validUntil" in document:
         valid_until = parse_datetime(document["validUntil"])
