@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
 
 from tests.chat import ChatClient
+from tests.cli_process import run
 from tests.conftest import Built
 from tests.own_course import REFERENCES, write_course
 from transtutor_bot.config import Settings
@@ -163,3 +165,31 @@ async def test_forget_keeps_the_status_entry_and_nothing_that_links_it(app: Buil
         keys = db.execute("SELECT COUNT(*) FROM recipients").fetchone()[0]
     assert rows and all(user is None and text is None for user, text, _ in rows)
     assert index in {i for _, _, i in rows} and keys == 0
+
+
+async def test_issue_and_revoke_from_the_command_line(
+    make_app: Callable[..., Built], tmp_path: Path
+) -> None:
+    course = write_course(tmp_path / "own", COURSE)
+    db = tmp_path / "offline.db"
+    app = make_app(db=db, exercises=course)  # no public URL: mastery, but nothing issued
+    li = ChatClient(*app, user_id=LI)
+    await li.send("/start")
+    await answer(li, "own-002")
+    assert "not issued on this bot yet" in (await li.send("/credential"))[0]
+    app[0].close()
+
+    env = {"TRANSTUTOR_EXERCISES": str(course), "TRANSTUTOR_PUBLIC_URL": PUBLIC}
+    issued = run("issue", str(LI), db=db, env=env)
+    assert issued.returncode == 0, issued.stderr
+    ids = re.findall(r"issued (urn:uuid:[0-9a-f-]+) \((\w+| course credential)", issued.stdout)
+    assert len(issued.stdout.splitlines()) == 3  # two badges and the course credential
+    assert "nothing to issue" in run("issue", str(LI), db=db, env=env).stdout
+    course_id = re.search(r"issued (urn:uuid:\S+) \(course credential\)", issued.stdout)
+    assert course_id and ids
+    revoked = run("revoke", course_id[1], "awarded", "in", "error", db=db, env=env)
+    assert revoked.returncode == 0 and "verifiers now see it as revoked" in revoked.stdout
+    again = run("revoke", course_id[1], "twice", db=db, env=env)
+    assert again.returncode == 1 and "already revoked" in again.stderr
+    no_url = run("issue", str(LI), db=db, env={"TRANSTUTOR_EXERCISES": str(course)})
+    assert no_url.returncode == 2 and "TRANSTUTOR_PUBLIC_URL" in no_url.stderr
