@@ -19,6 +19,7 @@ from tests.test_credentials_chat import COURSE
 
 pytestmark = pytest.mark.e2e
 COORDINATOR = 77
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def free_port() -> int:
@@ -87,3 +88,25 @@ async def test_a_credential_from_mastery_to_revocation(tmp_path: Path) -> None:
         revoked = run("verify", str(file), db=bot.db, env=settings)
         assert revoked.returncode == 1 and "revoked" in revoked.stdout
         assert await api.reply(learner["id"], 0, "was revoked: awarded in error")
+        if CHROMIUM.exists():  # the share link, as an employer opens it
+            seen = await in_browser(link[0].rstrip("."))
+            assert (
+                "The credential was revoked by its issuer" in seen
+                and "凭证已被发证机构撤销" in seen
+            )
+
+
+async def in_browser(url: str) -> str:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        try:
+            context = await browser.new_context(java_script_enabled=False)
+            page = await context.new_page()
+            await page.goto(url)
+            return str(await page.inner_text("body"))
+        finally:
+            await browser.close()
