@@ -24,18 +24,8 @@ from aiogram.types import User
 if TYPE_CHECKING:
     from transtutor_web import RunningWeb
 
-from transtutor.awards.awarding import Awards
-from transtutor.content.authoring import Authoring
 from transtutor.content.library import Library
-from transtutor.content.models import Course
 from transtutor.infra.executors import Runner
-from transtutor.learning.practice import Practice
-from transtutor.people.access import Access
-from transtutor.people.awaiting import Inputs
-from transtutor.people.privacy import Privacy
-from transtutor.projects.projects import Projects
-from transtutor.projects.review import Review
-from transtutor.reports.coordinator import Coordinator
 from transtutor.store import Store
 from transtutor_bot import error_replies
 from transtutor_bot.bootstrap import Core, build_core, configured_roles
@@ -112,44 +102,15 @@ class App:
         self.core.close()
 
 
-@dataclass(frozen=True)
-class Services:
-    """What handlers get by parameter name (`practice: Practice`, `review: Review`, ...)."""
-
-    practice: Practice
-    access: Access
-    authoring: Authoring
-    projects: Projects
-    review: Review
-    inputs: Inputs
-    coordinator: Coordinator
-    privacy: Privacy
-    awards: Awards
-    notifier: Notifier
-    runner: Runner
-
-    @classmethod
-    def of(cls, core: Core, notifier: Notifier) -> Services:
-        return cls(
-            practice=core.practice,
-            access=core.access,
-            authoring=core.authoring,
-            projects=core.projects,
-            review=core.review,
-            inputs=core.inputs,
-            coordinator=core.coordinator,
-            privacy=core.privacy,
-            awards=core.awards,
-            notifier=notifier,
-            runner=core.database.runner,
-        )
-
-
-def build_dispatcher(services: Services, course: Course, flood: FloodGuard) -> Dispatcher:
-    dispatcher = Dispatcher(**vars(services), course=course)
+def build_dispatcher(core: Core, notifier: Notifier, flood: FloodGuard) -> Dispatcher:
+    """Handlers get the core's services by parameter name (`practice: Practice`, ...)."""
+    dispatcher = Dispatcher(
+        notifier=notifier, runner=core.database.runner, course=core.library.course
+    )
+    dispatcher.workflow_data.update(core.services())
     dispatcher.update.outer_middleware(flood)
-    dispatcher.update.outer_middleware(Identity(services.practice))
-    dispatcher.update.outer_middleware(OwedFeedback(services.practice))
+    dispatcher.update.outer_middleware(Identity(core.practice))
+    dispatcher.update.outer_middleware(OwedFeedback(core.practice))
     dispatcher.include_routers(
         error_replies.router(),
         common.router(),
@@ -181,7 +142,7 @@ def build_app(
     notifier = Notifier(bot, settings.zone)
     core = build_core(settings, notifier.reminder, notifier.digest, library=library)
     flood = FloodGuard()
-    dispatcher = build_dispatcher(Services.of(core, notifier), core.library.course, flood)
+    dispatcher = build_dispatcher(core, notifier, flood)
     changes = core.role_changes
 
     async def on_startup(bot: Bot) -> None:

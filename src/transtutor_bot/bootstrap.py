@@ -57,7 +57,7 @@ def configured_roles(settings: Settings) -> dict[int, str]:
 
 @dataclass
 class Core:
-    """Everything but the Telegram side; what handlers get by parameter name is `services`."""
+    """Everything but the Telegram side; `services()` is what handlers get by name."""
 
     settings: Settings
     library: Library
@@ -75,6 +75,14 @@ class Core:
     reminders: Reminders
     digests: Digests
     role_changes: RoleChanges
+
+    def services(self) -> dict[str, object]:
+        """The services handlers may ask for, by the parameter names they use."""
+        names = (
+            *("practice", "access", "authoring", "projects", "review"),
+            *("inputs", "coordinator", "privacy", "awards"),
+        )
+        return {name: getattr(self, name) for name in names}
 
     def close(self) -> None:
         self.schedule.shutdown()
