@@ -193,3 +193,19 @@ async def test_issue_and_revoke_from_the_command_line(
     assert again.returncode == 1 and "already revoked" in again.stderr
     no_url = run("issue", str(LI), db=db, env={"TRANSTUTOR_EXERCISES": str(course)})
     assert no_url.returncode == 2 and "TRANSTUTOR_PUBLIC_URL" in no_url.stderr
+
+
+async def test_a_learner_may_put_a_name_on_the_credential(app: Built) -> None:
+    li = ChatClient(*app, user_id=LI)
+    await li.send("/start")
+    assert "Usage: /credential name" in (await li.send("/credential name"))[0]
+    assert "at most 80" in (await li.send("/credential name " + "x" * 81))[0]
+    assert "«Li Ming»" in (await li.send("/credential name  Li   Ming "))[0]
+    await answer(li, "own-002")
+    await li.send("/credential")
+    sent = [m for m in app[1].requests if isinstance(m, SendDocument)][-1]
+    assert isinstance(sent.document, BufferedInputFile)
+    identities = json.loads(sent.document.data)["credentialSubject"]["identifier"]
+    assert {"identityType": "name", "identityHash": "Li Ming"}.items() <= identities[-1].items()
+    assert any(i.get("hashed") for i in identities)  # the hashed identifier stays
+    assert "no name" in (await li.send("/credential name -"))[0]

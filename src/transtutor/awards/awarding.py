@@ -31,6 +31,7 @@ from transtutor.projects.grading import combine
 
 log = logging.getLogger(__name__)
 MAX_REASON = 300
+MAX_NAME = 80
 PEER = "peer"
 
 
@@ -156,13 +157,18 @@ class Awards:
             return issued
 
     async def _issue(
-        self, user_id: int, due: Due, learner: vc.Learner | None, stacked: dict[str, str]
+        self,
+        user_id: int,
+        due: Due,
+        learner: vc.Learner | None,
+        stacked: dict[str, str],
+        named: bool = True,
     ) -> IssuedCredential | None:
         assert self.course is not None and self.issuer is not None and learner is not None
         now = self.clock()
         credential_id = f"urn:uuid:{uuid.uuid4()}"
-        index, key = await self.runner.db(self._reserve_in, credential_id, user_id, due, now)
-        learner = replace(learner, recipient_key=key)
+        index, key, name = await self.runner.db(self._reserve_in, credential_id, user_id, due, now)
+        learner = replace(learner, recipient_key=key, display_name=name if named else None)
         try:
             if due.kind == "outcome":
                 assert due.outcome_id is not None
@@ -185,7 +191,15 @@ class Awards:
                     stacked_badges=dict(stacked),
                     credential_id=credential_id,
                 )
-        except (vc.NotPortable, vc.NotEligible) as exc:
+        except vc.NotPortable:
+            # A display name whose characters some wallets order differently: issue without it.
+            await self.runner.db(self.store.credentials.drop_unsigned, credential_id)
+            if learner.display_name:
+                log.warning("credential for user %s: display name not portable, left out", user_id)
+                return await self._issue(user_id, due, learner, stacked, named=False)
+            log.warning("credential for user %s not issued: NotPortable", user_id)
+            return None
+        except vc.NotEligible as exc:
             log.warning("credential for user %s not issued: %s", user_id, type(exc).__name__)
             await self.runner.db(self.store.credentials.drop_unsigned, credential_id)
             return None
@@ -196,15 +210,28 @@ class Awards:
 
     def _reserve_in(
         self, credential_id: str, user_id: int, due: Due, now: datetime
-    ) -> tuple[int, str]:
-        """The status index for the credential, and the learner's recipient key."""
+    ) -> tuple[int, str, str | None]:
+        """The status index for the credential, the learner's key and chosen name."""
         credentials = self.store.credentials
         with self.store.transaction():
             if credentials.encoded_status_list(STATUS_LIST) is None:
                 credentials.save_status_list(STATUS_LIST, vc.Bitstring().encode(), now)
             key = credentials.recipient_key(user_id, now)
             index = credentials.reserve_index(credential_id, user_id, due.kind, due.outcome_id, now)
-        return index, key
+            name = credentials.display_name(user_id)
+        return index, key, name
+
+    async def name_on_credentials(self, user_id: int, text: str) -> str | None:
+        """`/credential name <name>`: the name to put on credentials issued from now on
+        (`-` for none); returns it."""
+        name = " ".join(text.split())
+        if not name:
+            raise AwardRejected("name_usage")
+        if len(name) > MAX_NAME:
+            raise AwardRejected("name_long", limit=str(MAX_NAME))
+        chosen = None if name == "-" else name
+        await self.runner.db(self.store.credentials.set_display_name, user_id, chosen, self.clock())
+        return chosen
 
     # -- coordinators ------------------------------------------------------------------------
 

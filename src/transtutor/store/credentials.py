@@ -35,6 +35,18 @@ class CredentialStore(Rows):
                 self._value("SELECT recipient_key FROM recipients WHERE user_id = ?", [user_id])
             )
 
+    def display_name(self, user_id: int) -> str | None:
+        value = self._value("SELECT display_name FROM recipients WHERE user_id = ?", [user_id])
+        return str(value) if value else None
+
+    def set_display_name(self, user_id: int, name: str | None, now: datetime) -> None:
+        """The name the learner chose to put on credentials issued from now on (None: none)."""
+        self.recipient_key(user_id, now)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE recipients SET display_name = ? WHERE user_id = ?", [name, user_id]
+            )
+
     def reserve_index(
         self, credential_id: str, user_id: int, kind: str, outcome_id: str | None, now: datetime
     ) -> int:

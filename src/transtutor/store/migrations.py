@@ -237,7 +237,8 @@ def _migration_11(db: sqlite_utils.Database) -> None:
         db,
         """
         CREATE TABLE recipients (
-            user_id INTEGER PRIMARY KEY, recipient_key TEXT NOT NULL, created_at TEXT NOT NULL);
+            user_id INTEGER PRIMARY KEY, recipient_key TEXT NOT NULL, display_name TEXT,
+            created_at TEXT NOT NULL);
         CREATE TABLE credentials (
             id TEXT PRIMARY KEY, user_id INTEGER, kind TEXT NOT NULL, outcome_id TEXT,
             list_id TEXT NOT NULL, status_index INTEGER NOT NULL, json TEXT,

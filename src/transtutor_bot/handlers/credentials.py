@@ -41,9 +41,17 @@ async def announce(awards: Awards, notifier: Notifier, user_id: int, language: s
         log.warning("award check for %s failed (%s)", user_id, type(exc).__name__)
 
 
-async def credential(message: Message, me: UserRecord, t: Translator, awards: Awards) -> None:
+async def credential(
+    message: Message, command: CommandObject, me: UserRecord, t: Translator, awards: Awards
+) -> None:
     if awards.course is None:
         await message.answer(t("award.off"))
+        return
+    words = (command.args or "").split(maxsplit=1)
+    if words and words[0].lower() in ("name", "名字"):
+        chosen = await awards.name_on_credentials(me.id, words[1] if len(words) > 1 else "")
+        text = t("award.name_set", name=quote(chosen)) if chosen else t("award.name_cleared")
+        await message.answer(text)
         return
     standing = await awards.standing(me.id)
     issued = standing.course_credential
