@@ -7,6 +7,7 @@ Services are built once and handed to handlers through the dispatcher's workflow
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import secrets
 from dataclasses import dataclass
@@ -17,13 +18,14 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
 from aiogram.types import User
 
 from transtutor.content.authoring import Authoring
 from transtutor.content.library import Library
 from transtutor.content.models import Course
 from transtutor.infra.executors import Runner
+from transtutor.learning.assist import Assist
 from transtutor.learning.practice import Practice
 from transtutor.people.access import Access
 from transtutor.people.awaiting import Inputs
@@ -38,6 +40,7 @@ from transtutor_bot.commands import install_menu_for, install_menus
 from transtutor_bot.config import Settings
 from transtutor_bot.flood import FloodGuard
 from transtutor_bot.handlers import (
+    ai,
     common,
     content,
     fallback,
@@ -119,6 +122,7 @@ class Services:
     privacy: Privacy
     notifier: Notifier
     runner: Runner
+    assist: Assist
 
     @classmethod
     def of(cls, core: Core, notifier: Notifier) -> Services:
@@ -133,6 +137,7 @@ class Services:
             privacy=core.privacy,
             notifier=notifier,
             runner=core.database.runner,
+            assist=core.assist,
         )
 
 
@@ -144,6 +149,7 @@ def build_dispatcher(services: Services, course: Course, flood: FloodGuard) -> D
     dispatcher.include_routers(
         error_replies.router(),
         common.router(),
+        ai.router(),
         privacy.router(),
         staff.router(),
         projects.router(),
@@ -181,15 +187,32 @@ def build_app(
         core.schedule.start()
         await core.reminders.start()
         core.digests.start()
+        await tell_instructors(bot, settings, core.draft_notes)
 
     async def on_shutdown() -> None:
         core.schedule.shutdown()
         core.reminders.stop()
         core.digests.stop()
+        await core.assist.aclose()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return App(core, bot, dispatcher, flood)
+
+
+async def tell_instructors(bot: Bot, settings: Settings, notes: list[str]) -> None:
+    """Sets refused or exercises held back at start (no MT draft): the configured
+    instructors and admins are told, as the log is."""
+    if not notes:
+        return
+    text = "⚠️ " + "\n".join(html.escape(note) for note in notes)
+    for user_id in sorted(set(settings.instructors) | set(settings.admins)):
+        try:
+            await bot.send_message(user_id, text[:4000])
+        except (TelegramAPIError, TelegramNetworkError) as exc:
+            log.warning(
+                "could not tell instructor %s about drafts: %s", user_id, type(exc).__name__
+            )
 
 
 async def wait_for_api(bot: Bot, attempts: int = 30) -> User:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from transtutor.content.drafting import Drafting, HeldBack, needs_drafts, refused_without_provider
 from transtutor.content.importer import Catalog, parse_caption, parse_set, size_problem
+from transtutor.content.models import ExerciseSet
 from transtutor.content.ports import CourseContent
 from transtutor.content.readers import ReadError, format_of
 from transtutor.content.records import ImportReceipt, SetInfo
-from transtutor.errors import ImportRejected
+from transtutor.errors import ImportRejected, Problem
 from transtutor.infra.executors import Runner
 
 
@@ -23,6 +25,8 @@ class Imported:
     title: str
     language_pair: str
     encoding: str
+    drafts: int = 0  # MT drafts the set's post_edit exercises got from the provider
+    held_back: tuple[HeldBack, ...] = field(default=())  # exercises left out: no draft
 
 
 def check_upload(file_name: str | None, size: int | None) -> str:
@@ -39,10 +43,17 @@ def check_upload(file_name: str | None, size: int | None) -> str:
 
 
 class Authoring:
-    def __init__(self, runner: Runner, content: CourseContent, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        content: CourseContent,
+        catalog: Catalog,
+        drafting: Drafting | None = None,
+    ) -> None:
         self.runner = runner
         self.content = content
         self.catalog = catalog
+        self.drafting = drafting
 
     async def import_upload(
         self, data: bytes, file_name: str, caption: str | None, user_id: int
@@ -52,9 +63,30 @@ class Authoring:
         parsed = await self.runner.cpu(
             parse_set, data, file_name, self.catalog, parse_caption(caption)
         )
+        exercise_set, drafts = parsed.exercise_set, 0
+        held_back: tuple[HeldBack, ...] = ()
+        if needs_drafts(exercise_set):
+            if self.drafting is None:
+                raise refused_without_provider(exercise_set, file_name)
+            drafted = await self.drafting.complete(exercise_set, file_name)
+            if drafted.exercise_set is None:
+                reasons = ", ".join(sorted({h.reason for h in drafted.held_back}))
+                raise ImportRejected(
+                    [
+                        Problem(
+                            file_name,
+                            "",
+                            "mt",
+                            f"no MT draft could be had from the AI provider ({reasons}); "
+                            "nothing was imported: send the file again later",
+                        )
+                    ]
+                )
+            exercise_set = drafted.exercise_set
+            drafts, held_back = drafted.fetched + drafted.reused, drafted.held_back
         receipt = await self.runner.db(
             self.content.import_set,
-            parsed.exercise_set,
+            exercise_set,
             source_file=file_name,
             encoding=parsed.encoding,
             imported_by=user_id,
@@ -64,10 +96,16 @@ class Authoring:
             parsed.exercise_set.title.en,
             parsed.exercise_set.language_pair,
             parsed.encoding,
+            drafts,
+            held_back,
         )
 
     async def sets(self) -> list[SetInfo]:
         return await self.runner.db(self.content.sets, True)
+
+    async def latest(self, set_id: str) -> ExerciseSet | None:
+        """The set's latest version (for /drafts: the drafts it was stored with)."""
+        return await self.runner.db(self.content.exercise_set, set_id.strip())
 
     async def retire(self, set_id: str) -> bool:
         return await self.runner.db(self.content.retire_set, set_id.strip())

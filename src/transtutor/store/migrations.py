@@ -230,6 +230,31 @@ def _migration_10(db: sqlite_utils.Database) -> None:
         )
 
 
+def _migration_ai(db: sqlite_utils.Database) -> None:
+    """AI assistance (issue 15): the learner's switch and notice, the daily request count,
+    MT drafts fetched at import (one per exercise and source text), and the second opinion's
+    agreement per attempt (counts only, never texts)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE ai_learners (
+            user_id INTEGER PRIMARY KEY, ai_off INTEGER NOT NULL DEFAULT 0, noticed_at TEXT);
+        CREATE TABLE ai_usage (
+            user_id INTEGER NOT NULL, day TEXT NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (user_id, day));
+        CREATE TABLE ai_drafts (
+            set_id TEXT NOT NULL, exercise_id TEXT NOT NULL, source_sha TEXT NOT NULL,
+            text TEXT NOT NULL, engine TEXT NOT NULL, fetched_at TEXT NOT NULL,
+            PRIMARY KEY (set_id, exercise_id, source_sha));
+        CREATE TABLE ai_judgements (
+            attempt_id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, matched INTEGER NOT NULL,
+            ai_only INTEGER NOT NULL, offline_only INTEGER NOT NULL,
+            same_severity INTEGER NOT NULL, dice REAL NOT NULL, created_at TEXT NOT NULL);
+        CREATE INDEX ai_judgements_user ON ai_judgements (user_id)
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -241,6 +266,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_ai,  # 11
 ]
 
 

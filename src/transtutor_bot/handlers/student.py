@@ -8,10 +8,12 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 
 from transtutor.content.models import ERROR_CATEGORIES
 from transtutor.infra.executors import Runner
+from transtutor.learning.assist import Assist
 from transtutor.learning.practice import Marked, Practice
 from transtutor.people.records import UserRecord
 from transtutor_bot import keyboards, render_practice
 from transtutor_bot.charts import progress_chart
+from transtutor_bot.handlers import ai
 from transtutor_bot.i18n import Translator
 from transtutor_bot.owed import send_feedback
 from transtutor_bot.render_text import quote, reply
@@ -59,6 +61,7 @@ async def answer(
     me: UserRecord,
     t: Translator,
     practice: Practice,
+    assist: Assist,
 ) -> None:
     # Scoring takes milliseconds: no "typing" action, which would cost a Bot API call per answer.
     outcome = await practice.answer(me.id, message.text or "", event_update.update_id)
@@ -70,6 +73,8 @@ async def answer(
         return
     text = render_practice.feedback_text(t, outcome)
     await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
+    if assist.judge_on:  # only now, the feedback sent: it never waits for the provider
+        assist.spawn(ai.second_opinion(message, me.id, t, assist))
 
 
 async def spot_category(
