@@ -21,7 +21,6 @@ from tests.conftest import Built
 from tests.own_course import COURSE, write_course
 from transtutor.ai import LEARNER_LINES, Reason
 from transtutor_bot.app import App
-from transtutor_bot.terminal_session import OfflineSession
 
 KEY = "sk-test-9f8e7d6c5b4a"
 MODEL = "stand-in-model"
