@@ -223,6 +223,11 @@ class Assist:
         if not task.cancelled() and task.exception() is not None:
             log.error("AI background work failed", exc_info=task.exception())
 
+    @property
+    def pending(self) -> int:
+        """Background AI work not finished yet."""
+        return len(self._tasks)
+
     async def idle(self) -> None:
         """Wait for the background work started so far (tests, benchmarks, shutdown)."""
         while self._tasks:
