@@ -262,10 +262,27 @@ async def test_drafts_are_fetched_once_at_start_and_stored_with_the_version(
     assert "pe-001" in listed[0] and MODEL in listed[0] and "three million" in listed[0]
     await app.core.assist.aclose()
     app.close()
-    again, _ = await build(make_app, **settings)  # a restart: the stored drafts are reused
+    again, session = await build(make_app, **settings)  # a restart: stored drafts reused
     assert len(standin.requests) == 2
     assert again.runner.db_sync(again.store.content.set_versions, "own-zh-en") == versions
     assert drafts_of(again) == drafts
+
+    # The instructor replaces one before release; a restart keeps the replacement.
+    teacher = ChatClient(again, session, user_id=TEACHER)
+    replaced = await teacher.send("/drafts own-zh-en pe-002 The city has 3 million people.")
+    assert "replaced" in replaced[0] and f"v{versions[-1] + 1}" in replaced[0]
+    edited = drafts_of(again)["pe-002"]
+    assert edited == ("The city has 3 million people.", f"{MODEL} (edited by an instructor)")
+    refused = await teacher.send("/drafts own-zh-en own-001 text")
+    assert "has no MT draft own-001" in refused[0]
+    await again.core.assist.aclose()
+    again.close()
+    third, _ = await build(make_app, **settings)
+    assert drafts_of(third)["pe-002"] == edited and len(standin.requests) == 2
+    assert third.runner.db_sync(third.store.content.set_versions, "own-zh-en") == [
+        *versions,
+        versions[-1] + 1,
+    ]
 
 
 async def test_the_exercise_message_names_the_drafts_engine(

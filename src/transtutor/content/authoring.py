@@ -5,14 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from transtutor.content.drafting import Drafting, HeldBack, needs_drafts, refused_without_provider
+from pydantic import ValidationError
+
+from transtutor.ai import Draft
+from transtutor.clock import utcnow
+from transtutor.content.drafting import (
+    Drafting,
+    HeldBack,
+    drafted,
+    needs_drafts,
+    refused_without_provider,
+)
 from transtutor.content.importer import Catalog, parse_caption, parse_set, size_problem
-from transtutor.content.models import ExerciseSet
+from transtutor.content.models import ExerciseSet, ExerciseType
 from transtutor.content.ports import CourseContent
 from transtutor.content.readers import ReadError, format_of
 from transtutor.content.records import ImportReceipt, SetInfo
-from transtutor.errors import ImportRejected, Problem
+from transtutor.errors import ImportRejected, Problem, Rejected
 from transtutor.infra.executors import Runner
+
+
+class DraftRefused(Rejected):
+    """/drafts <set> <exercise> <text> refused: no such draft, or a text that cannot be one."""
+
+    prefix = "drafts"
+
+
+EDITED = " (edited by an instructor)"
 
 
 class UploadRefused(ImportRejected):
@@ -106,6 +125,44 @@ class Authoring:
     async def latest(self, set_id: str) -> ExerciseSet | None:
         """The set's latest version (for /drafts: the drafts it was stored with)."""
         return await self.runner.db(self.content.exercise_set, set_id.strip())
+
+    async def replace_draft(
+        self, set_id: str, exercise_id: str, text: str, user_id: int
+    ) -> ImportReceipt:
+        """An instructor's own version of a fetched MT draft, stored as the set's next version
+        (attempts on earlier versions keep theirs) and kept as the draft for later imports."""
+        exercise_set = await self.latest(set_id)
+        exercises = exercise_set.exercises if exercise_set is not None else []
+        exercise = next((e for e in exercises if e.id == exercise_id), None)
+        if (
+            exercise_set is None
+            or exercise is None
+            or exercise.type is not ExerciseType.post_edit
+            or not exercise.mt_engine
+        ):
+            raise DraftRefused("not_found", set_id=set_id, exercise_id=exercise_id)
+        engine = exercise.mt_engine.removesuffix(EDITED) + EDITED
+        try:
+            replaced = drafted(exercise, Draft(text, engine))
+        except ValidationError:
+            raise DraftRefused("bad_text") from None
+        exercises = [replaced if e.id == exercise_id else e for e in exercise_set.exercises]
+        if self.drafting is not None:
+            await self.runner.db(
+                self.drafting.store.save_draft,
+                set_id,
+                exercise_id,
+                exercise.source,
+                replaced.mt or "",
+                engine,
+                utcnow(),
+            )
+        return await self.runner.db(
+            self.content.import_set,
+            exercise_set.model_copy(update={"exercises": exercises}),
+            source_file=f"/drafts {exercise_id}",
+            imported_by=user_id,
+        )
 
     async def retire(self, set_id: str) -> bool:
         return await self.runner.db(self.content.retire_set, set_id.strip())

@@ -70,11 +70,27 @@ async def second_opinion(message: Message, user_id: int, t: Translator, assist: 
 
 
 async def drafts(
-    message: Message, command: CommandObject, t: Translator, authoring: Authoring
+    message: Message, command: CommandObject, me: UserRecord, t: Translator, authoring: Authoring
 ) -> None:
-    set_id = (command.args or "").strip()
+    set_id, _, rest = (command.args or "").strip().partition(" ")
     if not set_id:
         await message.answer(t("drafts.usage"))
+        return
+    exercise_id, _, text = rest.strip().partition(" ")
+    if exercise_id:  # /drafts <set_id> <exercise_id> <new draft text>: replace one
+        if not text.strip():
+            await message.answer(t("drafts.usage"))
+            return
+        receipt = await authoring.replace_draft(set_id, exercise_id, text.strip(), me.id)
+        await message.answer(
+            t("drafts.replaced", set_id=quote(set_id), exercise_id=quote(exercise_id))
+            + " "
+            + t(
+                "upload.unchanged" if receipt.unchanged else "drafts.version",
+                set_id=quote(receipt.set_id),
+                version=receipt.version,
+            )
+        )
         return
     exercise_set = await authoring.latest(set_id)
     if exercise_set is None:
