@@ -20,7 +20,9 @@ from tests.chat import ChatClient
 from tests.conftest import Built
 from tests.own_course import COURSE, write_course
 from transtutor.ai import LEARNER_LINES, Reason
+from transtutor_bot import render_practice
 from transtutor_bot.app import App
+from transtutor_bot.i18n import Translator
 
 KEY = "sk-test-9f8e7d6c5b4a"
 MODEL = "stand-in-model"
@@ -411,6 +413,11 @@ async def test_an_ai_critique_is_answered_and_scored_like_error_spotting(
     app, session = make_app(db=tmp_path / "bot.db")
     client = ChatClient(app, session, user_id=54)
     client.open("ail-001")
+    shown = render_practice.exercise_text(Translator("en"), await app.core.practice.current(54))
+    assert (
+        "Critique the AI translation" in shown
+        and "<b>AI translation</b> (a general-purpose LLM)" in shown
+    )
     replies = await client.send("down 0.1%")
     assert replies and "kind of error" in replies[0]
     await client.click("Accuracy: mistranslation")
