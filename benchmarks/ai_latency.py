@@ -8,10 +8,14 @@ answer, against the loopback stand-in (tests/ai_standin.py), in one run:
 - the event loop stays responsive while they wait (a 10 ms ticker's lag), which is what lets
   feedback go out at once while AI calls are pending.
 
-The feedback-latency comparison (AI on vs off in the same run, through the dispatcher) is
-added when the AI features are wired into the bot.
+Then, through the real dispatcher (the bot of `build_app` over an offline Telegram session),
+200 students answer at once, in rounds of one run: AI off, AI on (the second opinion after
+every answer, the provider taking 3 s per call), both at the same moment, on, off. Feedback
+latency (the answer in, the scored feedback sent) must be the same, and the provider calls
+the answers started must stay within the concurrency limit while they drain.
 
     python benchmarks/ai_latency.py [--calls 200] [--latency 3] [--concurrency 8] [--max-wait S]
+                                    [--students 200] [--no-feedback]
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import math
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +35,12 @@ from pydantic import SecretStr
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.ai_standin
 
 from tests.ai_standin import Reply, StandIn
+from tests.chat import ChatClient
 from transtutor.ai import AiSettings, AiUnavailable, Provider, Reason
+from transtutor.clock import utcnow
+from transtutor_bot.app import App, build_app
+from transtutor_bot.config import Settings
+from transtutor_bot.terminal_session import OfflineSession
 
 from machine import describe
 
@@ -118,15 +128,122 @@ async def run(calls: int, latency: float, concurrency: int, max_wait: float | No
         raise SystemExit(1)
 
 
+JUDGEMENT = (
+    '{"errors": [{"span": "pilot", "category": "accuracy/mistranslation", "severity": "minor"}]}'
+)
+ANSWERS = (
+    "The e-CNY pilot has been expanded to 26 cities.",
+    "The e-CNY trial now covers 26 cities.",
+)
+
+
+def students_of(
+    app: App, session: OfflineSession, students: int, first_id: int
+) -> list[ChatClient]:
+    """Students with fin-001 open, set up before the clock starts."""
+    clients = [ChatClient(app, session, user_id=first_id + i) for i in range(students)]
+    for client in clients:
+        client.open("fin-001")
+        # The notice was given: each answer asks the provider for a second opinion.
+        app.runner.db_sync(app.store.ai.take_notice, client.user.id, utcnow())
+    return clients
+
+
+async def answer_all(clients: list[ChatClient]) -> list[float]:
+    """Every student answers at once; the time each waits for its scored feedback."""
+
+    async def one(i: int, client: ChatClient) -> float:
+        start = time.perf_counter()
+        replies = await client.send(ANSWERS[i % 2])
+        assert replies and "/100" in replies[0], replies
+        return time.perf_counter() - start
+
+    return list(await asyncio.gather(*(one(i, c) for i, c in enumerate(clients))))
+
+
+async def feedback(students: int, latency: float, concurrency: int, directory: Path) -> None:
+    async with StandIn(default=Reply(JUDGEMENT, delay=latency)) as standin:
+        off_app = build_app(Settings(db=directory / "off.db"), session=(off := OfflineSession()))
+        on_settings = Settings(
+            db=directory / "on.db",
+            ai_url=standin.url,
+            ai_model="standin",
+            ai_key="sk-benchmark",
+            ai_judge="on",
+            ai_concurrency=str(concurrency),
+            ai_daily_limit="0",
+            ai_timeout=str(latency * 3 + 5),
+        )
+        on_app = build_app(on_settings, session=(on := OfflineSession()))
+        try:
+            for app, session in ((off_app, off), (on_app, on)):  # the scorer's resources
+                for i, text in enumerate(ANSWERS):
+                    warm = ChatClient(app, session, user_id=1 + i)
+                    warm.open("fin-001")
+                    await warm.send(text)
+            await on_app.core.assist.idle()
+            rounds: list[tuple[str, list[float]]] = []
+            pending, next_id = 0, 1000
+            apps = {"AI off": (off_app, off), "AI on": (on_app, on)}
+            # Off, on, both at the same moment, on, off: drift over the run (a growing
+            # database, the collector) weighs on both alike.
+            for names in (["AI off"], ["AI on"], ["AI off", "AI on"], ["AI on"], ["AI off"]):
+                groups = []
+                for name in names:
+                    groups.append(students_of(*apps[name], students, next_id))
+                    next_id += students
+                timed = await asyncio.gather(*(answer_all(g) for g in groups))
+                together = " (together)" if len(names) > 1 else ""
+                rounds += [(name + together, t) for name, t in zip(names, timed, strict=True)]
+                pending = max(pending, on_app.core.assist.pending)
+            drained_start = time.perf_counter()
+            await on_app.core.assist.idle()
+            drained = time.perf_counter() - drained_start
+            stats = on_app.core.assist.provider.stats
+        finally:
+            await on_app.core.assist.aclose()
+            await off_app.core.assist.aclose()
+            on_app.close()
+            off_app.close()
+    print()
+    print(
+        f"{students} students answer at once through the dispatcher, in rounds of one run "
+        f"(AI on: a second opinion after each answer, {latency:g} s per provider call, "
+        f"concurrency {concurrency})"
+    )
+    print("| round | feedback latency s p50 | p95 | max |")
+    print("|---|---|---|---|")
+    for name, values in rounds:
+        print(
+            f"| {name} | {statistics.median(values):.3f} | "
+            f"{percentile(values, 0.95):.3f} | {max(values):.3f} |"
+        )
+    print(f"second opinions still pending when a round's feedback was all sent: {pending}")
+    print(
+        f"provider: {stats.requests} requests, {stats.succeeded} answered, most in flight "
+        f"{standin.max_in_flight} (stand-in) / {stats.max_in_flight} (client); the rest "
+        f"drained {drained:.1f} s after the last round"
+    )
+    within = standin.max_in_flight <= concurrency and stats.max_in_flight <= concurrency
+    print(f"within the concurrency limit: {'yes' if within else 'NO'}")
+    if not within or stats.succeeded != 3 * students:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--latency", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--max-wait", type=float, default=None, help="seconds; then busy")
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--no-feedback", action="store_true", help="only the provider part")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)  # no line per refused call
     asyncio.run(run(args.calls, args.latency, args.concurrency, args.max_wait))
+    if not args.no_feedback:
+        with tempfile.TemporaryDirectory() as directory:
+            asyncio.run(feedback(args.students, args.latency, args.concurrency, Path(directory)))
 
 
 if __name__ == "__main__":

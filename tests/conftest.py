@@ -62,4 +62,5 @@ async def make_app(library: Library) -> AsyncIterator[Callable[..., Built]]:
 
     yield make
     for app in built:
+        await app.core.assist.aclose()  # the AI provider's connections, on this loop
         app.close()

@@ -7,6 +7,7 @@ Services are built once and handed to handlers through the dispatcher's workflow
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import secrets
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
 from aiogram.types import User
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ from transtutor_bot.config import Settings
 from transtutor_bot.credential_archive import StoreArchive
 from transtutor_bot.flood import FloodGuard
 from transtutor_bot.handlers import (
+    ai,
     common,
     content,
     credentials,
@@ -114,6 +116,7 @@ def build_dispatcher(core: Core, notifier: Notifier, flood: FloodGuard) -> Dispa
     dispatcher.include_routers(
         error_replies.router(),
         common.router(),
+        ai.router(),
         privacy.router(),
         staff.router(),
         projects.router(),
@@ -152,15 +155,32 @@ def build_app(
         core.schedule.start()
         await core.reminders.start()
         core.digests.start()
+        await tell_instructors(bot, settings, core.draft_notes)
 
     async def on_shutdown() -> None:
         core.schedule.shutdown()
         core.reminders.stop()
         core.digests.stop()
+        await core.assist.aclose()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return App(core, bot, dispatcher, flood)
+
+
+async def tell_instructors(bot: Bot, settings: Settings, notes: list[str]) -> None:
+    """Sets refused or exercises held back at start (no MT draft): the configured
+    instructors and admins are told, as the log is."""
+    if not notes:
+        return
+    text = "⚠️ " + "\n".join(html.escape(note) for note in notes)
+    for user_id in sorted(set(settings.instructors) | set(settings.admins)):
+        try:
+            await bot.send_message(user_id, text[:4000])
+        except (TelegramAPIError, TelegramNetworkError) as exc:
+            log.warning(
+                "could not tell instructor %s about drafts: %s", user_id, type(exc).__name__
+            )
 
 
 async def wait_for_api(bot: Bot, attempts: int = 30) -> User:

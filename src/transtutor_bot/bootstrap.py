@@ -5,19 +5,24 @@ for every command line tool. No aiogram here: `transtutor summary` starts as fas
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from transtutor.ai import Provider
 from transtutor.clock import utcnow
 from transtutor.content.authoring import Authoring
 from transtutor.content.courses import COURSE_FILE
+from transtutor.content.drafting import Drafted, Drafting, needs_drafts
 from transtutor.content.importer import load_course
 from transtutor.content.library import Library, install, load_catalog, load_library
-from transtutor.content.models import Course
-from transtutor.errors import CommandFailed
+from transtutor.content.models import Course, ExerciseSet
+from transtutor.errors import CommandFailed, ImportRejected
 from transtutor.infra.scheduling import Schedule
+from transtutor.learning.assist import Assist, StoredOptOuts, StoredUsage
 from transtutor.learning.practice import Practice
 from transtutor.people.access import Access
 from transtutor.people.awaiting import Inputs
@@ -75,12 +80,15 @@ class Core:
     reminders: Reminders
     digests: Digests
     role_changes: RoleChanges
+    assist: Assist
+    drafting: Drafting
+    draft_notes: list[str] = field(default_factory=list)  # for the instructors, at start
 
     def services(self) -> dict[str, object]:
         """The services handlers may ask for, by the parameter names they use."""
         names = (
             *("practice", "access", "authoring", "projects", "review"),
-            *("inputs", "coordinator", "privacy", "awards"),
+            *("inputs", "coordinator", "privacy", "awards", "assist"),
         )
         return {name: getattr(self, name) for name in names}
 
@@ -101,6 +109,7 @@ def build_core(
     database = Database.open(settings.db)
     runner, store = database.runner, database.store
     try:
+        library, draft_notes = complete_drafts(library, settings, database)
         receipts = runner.db_sync(
             install,
             store.content,
@@ -135,6 +144,15 @@ def build_core(
     reminders = Reminders(runner, store, schedule, deliver_reminder)
     projects.on_deadline_changed = reminders.rebuild
     coordinator = Coordinator(runner, database.reader, course, settings.risk_rules, settings.zone)
+    # The process's one AI client (not configured without TRANSTUTOR_AI_URL): closed by
+    # `Assist.aclose` at shutdown.
+    provider = Provider(
+        settings.ai, usage=StoredUsage(runner, store.ai), opt_outs=StoredOptOuts(runner, store.ai)
+    )
+    drafting = Drafting(runner, store.ai, provider if provider.configured else None)
+    if provider.configured:
+        log.info("AI assistance: %r (second opinion %s)", provider, provider.settings.judge)
+
     from transtutor.awards.awarding import Awards
 
     awards = Awards(runner, store, course, issuer_of(settings, course))
@@ -150,7 +168,7 @@ def build_core(
             invite_days=settings.invite_days,
             zone=settings.zone,
         ),
-        authoring=Authoring(runner, store.content, library.catalog),
+        authoring=Authoring(runner, store.content, library.catalog, drafting),
         projects=projects,
         review=Review(runner, store, projects, inputs),
         inputs=inputs,
@@ -166,6 +184,9 @@ def build_core(
         reminders=reminders,
         digests=Digests(coordinator, store, schedule, settings.digest, deliver_digest),
         role_changes=changes,
+        assist=Assist(runner, store, provider),
+        drafting=drafting,
+        draft_notes=draft_notes,
     )
 
 
@@ -177,6 +198,64 @@ def issuer_of(settings: Settings, course: Course) -> CredentialIssuer | None:
     from transtutor_bot.credential_commands import open_issuer
 
     return open_issuer(settings, course.credential.awarding_body.name, utcnow())
+
+
+def complete_drafts(
+    library: Library, settings: Settings, database: Database
+) -> tuple[Library, list[str]]:
+    """The library with MT drafts in the post_edit exercises written without `mt` (stored
+    drafts reused, missing ones fetched now, before any learner can see the set), and one
+    line per set refused or exercise held back, for the log and the instructors."""
+    needing = [s for s in library.sets.values() if needs_drafts(s)]
+    if not needing:
+        return library, []
+
+    async def fill() -> list[Drafted | ImportRejected]:
+        # A provider of its own, on this thread's loop: the bot's one lives on the bot's loop.
+        provider = Provider(settings.ai)
+        drafting = Drafting(
+            database.runner, database.store.ai, provider if provider.configured else None
+        )
+        done: list[Drafted | ImportRejected] = []
+        try:
+            for exercise_set in needing:
+                try:
+                    done.append(await drafting.complete(exercise_set))
+                except ImportRejected as exc:
+                    done.append(exc)
+        finally:
+            await provider.aclose()
+        return done
+
+    # Start-up may run inside an event loop (tests) or not (the CLI): a thread of its own.
+    with ThreadPoolExecutor(1, thread_name_prefix="drafts") as pool:
+        results = pool.submit(asyncio.run, fill()).result()
+    sets: dict[str, ExerciseSet] = dict(library.sets)
+    notes = []
+    for exercise_set, result in zip(needing, results, strict=True):
+        if isinstance(result, ImportRejected):
+            del sets[exercise_set.id]
+            notes.append(f"set {exercise_set.id} not imported: {result.problems[0].reason}")
+            continue
+        if result.exercise_set is None:
+            del sets[exercise_set.id]
+        else:
+            sets[exercise_set.id] = result.exercise_set
+        if result.held_back:
+            held = ", ".join(f"{h.exercise_id} ({h.reason})" for h in result.held_back)
+            notes.append(
+                f"set {exercise_set.id}: held back, no MT draft could be had: {held}; "
+                "the next start or upload tries again"
+            )
+        log.info(
+            "set %s: %d MT drafts fetched, %d reused",
+            exercise_set.id,
+            result.fetched,
+            result.reused,
+        )
+    for note in notes:
+        log.warning(note)
+    return replace(library, sets=sets), notes
 
 
 def open_reports(settings: Settings) -> tuple[Database, Coordinator]:

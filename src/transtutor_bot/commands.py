@@ -19,12 +19,15 @@ COMMANDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("cancel", "Stop a submission or review", "取消正在进行的提交或评阅", STUDENT),
     ("lang", "English / 中文", "切换语言 English / 中文", STUDENT),
     ("credential", "Your micro-credential, or what is missing", "我的微证书或尚缺条件", STUDENT),
+    ("explain", "AI explanation of your last answer", "AI 讲解你上一次的答案", STUDENT),
+    ("ai", "AI assistance on or off", "开启或关闭 AI 辅助", STUDENT),
     ("mydata", "Everything stored about you, as a file", "导出关于你的全部数据", STUDENT),
     ("forget", "Delete all your data", "删除你的全部数据", STUDENT),
     ("help", "What I can do", "查看全部功能", STUDENT),
     ("start", "Welcome and join a cohort", "欢迎与加入班级", STUDENT),
     ("sets", "Exercise sets and versions", "练习集及其版本", ("instructor",)),
     ("retire", "Hide a set from students", "对学生隐藏练习集", ("instructor",)),
+    ("drafts", "A set's MT drafts", "查看练习集的机器翻译草稿", ("instructor",)),
     ("project_new", "Create a project with a deadline", "创建带截止时间的项目", ("instructor",)),
     ("projects", "Projects, submissions, reviews", "项目、提交与评阅情况", ("instructor",)),
     ("extend", "Extend one student's deadline", "为某位学生延长截止时间", ("instructor",)),
@@ -59,9 +62,9 @@ def commands_for(role: str, language: str) -> list[BotCommand]:
 
 
 def help_text(t: Translator, role: str) -> str:
-    sections = [t("help.header"), "", t("help.student")]
+    sections = [t("help.header"), "", t("help.student"), "", t("help.ai")]
     if role in ("instructor", "admin"):
-        sections += ["", t("help.instructor")]
+        sections += ["", t("help.instructor"), t("help.ai_instructor")]
     if role in ("coordinator", "admin"):
         sections += ["", t("help.coordinator")]
     if role == "admin":

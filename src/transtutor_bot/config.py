@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from transtutor.ai.settings import AiSettings, AiSettingsError, settings_from_env
 from transtutor.content.library import bundled_exercises, bundled_rubrics
 from transtutor.reports.digest import DEFAULT_CRON
 from transtutor.reports.snapshot import RiskRules
@@ -32,7 +33,9 @@ def _ids(value: object) -> list[int]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TRANSTUTOR_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TRANSTUTOR_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     bot_token: SecretStr | None = None
     db: Path = Path("transtutor.db")
@@ -47,6 +50,15 @@ class Settings(BaseSettings):
     atrisk_below: float = Field(default=0.5, gt=0, le=1)
     atrisk_after_days: int = Field(default=28, ge=0, le=3650)
     digest: str | None = DEFAULT_CRON  # crontab line in the course time zone; "off" disables
+    # AI assistance (issue 15), off without a URL: TRANSTUTOR_AI_*, read and checked by
+    # `transtutor.ai.settings_from_env` (see `ai`), so .env and the environment both work.
+    ai_url: str = ""
+    ai_model: str = ""
+    ai_key: SecretStr | None = None
+    ai_timeout: str = ""
+    ai_concurrency: str = ""
+    ai_daily_limit: str = ""
+    ai_judge: str = ""
     webhook_url: str | None = None  # public https base URL Telegram posts to
     webhook_path: str = "/telegram"
     webhook_secret: SecretStr | None = None
@@ -174,6 +186,30 @@ class Settings(BaseSettings):
                 raise ValueError("does not look like a bot token (digits:letters)")
         return value
 
+    @model_validator(mode="after")
+    def _ai_settings(self) -> Settings:
+        try:
+            _ = self.ai
+        except AiSettingsError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def ai(self) -> AiSettings:
+        """The AI provider's settings (not configured without TRANSTUTOR_AI_URL)."""
+        key = self.ai_key.get_secret_value() if self.ai_key is not None else ""
+        return settings_from_env(
+            {
+                "TRANSTUTOR_AI_URL": self.ai_url,
+                "TRANSTUTOR_AI_MODEL": self.ai_model,
+                "TRANSTUTOR_AI_KEY": key,
+                "TRANSTUTOR_AI_TIMEOUT": self.ai_timeout,
+                "TRANSTUTOR_AI_CONCURRENCY": self.ai_concurrency,
+                "TRANSTUTOR_AI_DAILY_LIMIT": self.ai_daily_limit,
+                "TRANSTUTOR_AI_JUDGE": self.ai_judge,
+            }
+        )
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -194,4 +230,6 @@ def load_settings() -> Settings:
         first = exc.errors()[0]
         name = "TRANSTUTOR_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = first["msg"].removeprefix("Value error, ")
+        if message.startswith("TRANSTUTOR_AI_"):  # it names its variable already
+            raise SettingsError(message) from None
         raise SettingsError(f"{name}: {message}") from None

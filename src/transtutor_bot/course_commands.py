@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transtutor.content.courses import COURSE_FILE, adopt_course, course_change, course_dir_of
+from transtutor.content.drafting import needs_drafts
 from transtutor.content.importer import Catalog, ParsedSet
 from transtutor.content.library import load_catalog, parse_file, set_files
 from transtutor.content.models import Course
@@ -101,6 +102,13 @@ def check(raw_paths: list[str], settings: Settings) -> int:
             f"✓ {path}: set {s.id} ({s.language_pair}), {len(s.exercises)} exercises, "
             f"read as {parsed.encoding}"
         )
+        drafted = needs_drafts(s)
+        if drafted:
+            print(
+                f"  note: {len(drafted)} post_edit exercise(s) without mt get an MT draft from "
+                "the AI provider when the bot imports the set (TRANSTUTOR_AI_URL); without "
+                "one the set is refused"
+            )
     if not files and not missing:
         print("no exercise-set files found", file=sys.stderr)
         return 1
@@ -127,6 +135,17 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
         return 1
     if not parsed_sets:
         print("no exercise-set files found", file=sys.stderr)
+        return 1
+    drafting = [(path, p) for path, p in parsed_sets if needs_drafts(p.exercise_set)]
+    for path, _ in drafting:
+        print(
+            f"✗ {path}: post_edit exercises without mt need MT drafts, which the bot fetches "
+            "from the AI provider: put the file in TRANSTUTOR_EXERCISES (drafts are fetched at "
+            "start) or send it to the bot in the chat",
+            file=sys.stderr,
+        )
+    if drafting:
+        print("nothing was imported.", file=sys.stderr)
         return 1
     # Refuse another course before the database file is created or touched.
     database = str(settings.db)

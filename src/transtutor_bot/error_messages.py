@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from transtutor.ai import AiUnavailable
 from transtutor.errors import ImportRejected, Rejected
+from transtutor.learning.assist import NothingToExplain
 from transtutor.learning.practice import NoExercises, NoOpenExercise, StaleStep
 from transtutor.people.access import UnknownCode
 from transtutor_bot.i18n import Translator
@@ -28,6 +30,10 @@ def message_for(exception: Exception, t: Translator) -> str | None:
         return t("reject.stale")
     if isinstance(exception, NoExercises):
         return t("exercise.none")
+    if isinstance(exception, AiUnavailable):
+        return quote(exception.line(t.language))
+    if isinstance(exception, NothingToExplain):
+        return t("ai.nothing_to_explain")
     if isinstance(exception, UnknownCode):
         return t("start.bad_code", code=quote(str(exception)[:64]))
     return None

@@ -29,8 +29,16 @@ def exercise_text(t: Translator, assignment: Assignment) -> str:
     if assignment.review:
         lines.append(t("exercise.review"))
     lines += ["", t("exercise.source"), quote(exercise.source)]
-    if exercise.type is not ExerciseType.translate:
-        lines += ["", t("exercise.mt"), quote(exercise.mt or "")]
+    if exercise.type is ExerciseType.ai_critique:
+        engine = quote(exercise.mt_engine or t("ai.engine_unnamed"))
+        lines += ["", t("exercise.ai_output", engine=engine), quote(exercise.mt or "")]
+    elif exercise.type is not ExerciseType.translate:
+        label = (
+            t("exercise.mt_by", engine=quote(exercise.mt_engine))
+            if exercise.mt_engine
+            else t("exercise.mt")
+        )
+        lines += ["", label, quote(exercise.mt or "")]
     lines += ["", t(f"exercise.ask_{exercise.type.value}")]
     return "\n".join(lines)
 
@@ -52,7 +60,7 @@ def _number(value: float) -> str:
 def feedback_text(t: Translator, feedback: Feedback) -> str:
     result, exercise = feedback.result, feedback.assignment.exercise
     lines = [t("feedback.score", score=round(result.score), verdict=_verdict(t, result.score))]
-    if exercise.type is ExerciseType.error_spot:
+    if exercise.spotting:
         lines.append(t("feedback.span", span=round(result.metrics.get("span", 0))))
     else:
         lines.append(
@@ -71,7 +79,7 @@ def feedback_text(t: Translator, feedback: Feedback) -> str:
     else:
         # Never "all checks passed" beside a low score.
         lines += ["", t("feedback.no_errors_found")]
-    if exercise.type is ExerciseType.error_spot:
+    if exercise.spotting:
         lines += ["", t("feedback.annotated")]
         lines += [
             f"• «{quote(e.span)}» — {t(f'category.{e.category}')}, {t(f'severity.{e.severity}')}"

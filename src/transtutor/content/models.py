@@ -51,6 +51,12 @@ class ExerciseType(StrEnum):
     translate = "translate"  # type: ignore[assignment]  # shadows str.translate; harmless
     post_edit = "post_edit"
     error_spot = "error_spot"
+    ai_critique = "ai_critique"  # an AI translation to critique; scored as error_spot
+
+
+# Exercises answered by marking words of a shown text, then a category and a severity.
+SPOTTING = (ExerciseType.error_spot, ExerciseType.ai_critique)
+MAX_ENGINE_CHARS = 100
 
 
 class _Strict(BaseModel):
@@ -239,6 +245,9 @@ class Exercise(_Strict):
     source: str
     references: list[str] = Field(default_factory=list)
     mt: str | None = None
+    # The engine or model that produced `mt` (named in the exercise message); set with an MT
+    # draft fetched at import, and for ai_critique the model whose output is critiqued.
+    mt_engine: Annotated[str, Field(max_length=MAX_ENGINE_CHARS)] | None = None
     errors: list[ErrorAnnotation] = Field(default_factory=list)
     glossary: dict[str, str | list[str]] = Field(default_factory=dict)
     forbidden: list[str] = Field(default_factory=list)
@@ -263,10 +272,13 @@ class Exercise(_Strict):
     def _by_type(self) -> Exercise:
         if self.type in (ExerciseType.translate, ExerciseType.post_edit) and not self.references:
             raise ValueError(f"a {self.type.value} exercise needs at least one reference")
-        if self.type in (ExerciseType.post_edit, ExerciseType.error_spot) and not self.mt:
+        # A post_edit exercise without `mt` gets an MT draft from the AI provider at import.
+        if self.type in SPOTTING and not self.mt:
             raise ValueError(f"a {self.type.value} exercise needs the MT output in 'mt'")
-        if self.type is ExerciseType.error_spot and not self.errors:
-            raise ValueError("an error_spot exercise needs at least one annotated error")
+        if self.type in SPOTTING and not self.errors:
+            raise ValueError(f"an {self.type.value} exercise needs at least one annotated error")
+        if self.type is ExerciseType.post_edit and self.mt is None and self.errors:
+            raise ValueError("annotated errors need the MT text in 'mt' (a draft has none yet)")
         for error in self.errors:
             if self.mt is not None and error.span not in self.mt:
                 raise ValueError(f"error span {error.span!r} does not occur in the MT text")
@@ -274,6 +286,22 @@ class Exercise(_Strict):
 
     def glossary_pairs(self) -> list[tuple[str, list[str]]]:
         return glossary_pairs(self.glossary)
+
+    @property
+    def spotting(self) -> bool:
+        """Answered by marking words of the shown text (error_spot, ai_critique)."""
+        return self.type in SPOTTING
+
+    @property
+    def needs_draft(self) -> bool:
+        """A post_edit exercise whose MT draft comes from the AI provider at import."""
+        return self.type is ExerciseType.post_edit and self.mt is None
+
+    def scored_as(self) -> Exercise:
+        """The exercise as the scorer sees it: ai_critique is scored exactly as error_spot."""
+        if self.type is ExerciseType.ai_critique:
+            return self.model_copy(update={"type": ExerciseType.error_spot})
+        return self
 
 
 class ExerciseSet(_Strict):

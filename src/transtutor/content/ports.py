@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from transtutor.content.models import Course, ExerciseSet
-from transtutor.content.records import ImportReceipt, SetInfo
+from transtutor.content.records import ImportReceipt, SetInfo, StoredDraft
 
 
 class CourseContent(Protocol):
@@ -23,3 +24,13 @@ class CourseContent(Protocol):
     ) -> ImportReceipt: ...
     def sets(self, include_retired: bool = False) -> list[SetInfo]: ...
     def retire_set(self, set_id: str) -> bool: ...
+    def exercise_set(self, set_id: str, version: int | None = None) -> ExerciseSet | None: ...
+
+
+class DraftStore(Protocol):
+    """MT drafts fetched at import, kept per exercise and source text (fetched once)."""
+
+    def draft(self, set_id: str, exercise_id: str, source: str) -> StoredDraft | None: ...
+    def save_draft(
+        self, set_id: str, exercise_id: str, source: str, text: str, engine: str, now: datetime
+    ) -> None: ...

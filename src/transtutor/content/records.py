@@ -22,3 +22,14 @@ class ImportReceipt:
     version: int
     exercise_count: int
     unchanged: bool
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """An MT draft fetched for a post_edit exercise at import, kept for its source text."""
+
+    set_id: str
+    exercise_id: str
+    text: str
+    engine: str
+    fetched_at: str

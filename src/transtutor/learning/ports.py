@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from transtutor.content.models import ExerciseSet
 from transtutor.content.records import SetInfo
 from transtutor.learning.mastery import OutcomeMastery
-from transtutor.learning.records import NewAttempt, OpenExercise, PastAttempt, RecordedAttempt
+from transtutor.learning.records import (
+    AiUsage,
+    LastAttempt,
+    NewAttempt,
+    OpenExercise,
+    PastAttempt,
+    RecordedAttempt,
+)
 from transtutor.people.records import UserRecord
 
 
@@ -54,3 +61,31 @@ class PracticeStores(Protocol):
     @property
     def practice(self) -> Attempts: ...
     def transaction(self) -> AbstractContextManager[Any]: ...
+
+
+class AiRecords(Protocol):
+    """What the AI features keep per learner (see `learning.assist`)."""
+
+    def ai_off(self, user_id: int) -> bool: ...
+    def set_ai_off(self, user_id: int, off: bool) -> None: ...
+    def take_notice(self, user_id: int, now: datetime) -> bool: ...
+    def take_request(self, user_id: int, day: date, limit: int) -> bool: ...
+    def give_back_request(self, user_id: int, day: date) -> None: ...
+    def used_requests(self, user_id: int, day: date) -> int: ...
+    def last_attempt(self, user_id: int) -> LastAttempt | None: ...
+    def save_agreement(
+        self,
+        attempt_id: int,
+        user_id: int,
+        counts: tuple[int, int, int, int],
+        dice: float,
+        now: datetime,
+    ) -> None: ...
+    def usage(self, today: date) -> AiUsage: ...
+
+
+class AssistStores(Protocol):
+    @property
+    def ai(self) -> AiRecords: ...
+    @property
+    def content(self) -> Sets: ...

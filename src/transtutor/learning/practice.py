@@ -18,7 +18,6 @@ from transtutor.content.models import (
     Course,
     Exercise,
     ExerciseSet,
-    ExerciseType,
 )
 from transtutor.errors import Rejected, TranstutorError
 from transtutor.infra.executors import Runner
@@ -253,7 +252,7 @@ class Practice:
                 raise
             return recorded
         words = self._checked(assignment, text)
-        if assignment.exercise.type is ExerciseType.error_spot:
+        if assignment.exercise.spotting:
             if span_of(assignment.exercise.mt or "", words) is None:
                 raise AnswerRejected("not_in_mt", words=words[:80])
             if len(assignment.marks) >= MAX_MARKS:
@@ -261,7 +260,9 @@ class Practice:
             mark = ErrorMark(words)
             self._save_marks_in(user_id, assignment, [*assignment.marks, mark])
             return Marked(assignment, mark)
-        result = self.scorer.score_exercise(assignment.exercise, assignment.exercise_set, words)
+        result = self.scorer.score_exercise(
+            assignment.exercise.scored_as(), assignment.exercise_set, words
+        )
         return self._record_in(user_id, assignment, words, result, update_id, now)
 
     async def classify(
@@ -306,7 +307,7 @@ class Practice:
         if not complete:
             raise StaleStep()
         result = self.scorer.score_exercise(
-            assignment.exercise, assignment.exercise_set, "", complete
+            assignment.exercise.scored_as(), assignment.exercise_set, "", complete
         )
         answer = " | ".join(f"{m.span} [{m.category}, {m.severity}]" for m in complete)
         return self._record_in(user_id, assignment, answer, result, update_id, now)
@@ -413,7 +414,7 @@ class Practice:
         scored: dict[str, Exercise] = {}
         for exercise_set in sets:
             for exercise in exercise_set.exercises:
-                if exercise.type is not ExerciseType.error_spot and exercise.references:
+                if not exercise.spotting and exercise.references:
                     if exercise_set.language_pair not in scored:
                         self.scorer.score_exercise(exercise, exercise_set, exercise.references[0])
                         scored[exercise_set.language_pair] = exercise

@@ -66,3 +66,30 @@ class Evidence:
     kind: int  # 0 attempt, 1 project (an attempt and a review at the same second: attempt first)
     ref: int  # the attempt's or the submission's id
     outcomes: dict[str, float] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class LastAttempt:
+    """A learner's most recent scored answer, as /explain and the second opinion read it."""
+
+    id: int
+    set_id: str
+    set_version: int
+    exercise_id: str
+    answer: str
+    result: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AiUsage:
+    """Provider use for the coordinator: counts only, never texts or who asked what."""
+
+    requests_today: int
+    requests_week: int
+    learners_week: int
+    turned_off: int
+    judged: int  # attempts given a second opinion
+    matched: int
+    ai_only: int
+    offline_only: int
+    mean_dice: float | None

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from transtutor.store.ai import AiStore
 from transtutor.store.awaiting import AwaitingStore
 from transtutor.store.connection import StorageUnusable, open_file, unusable_reason
 from transtutor.store.content import ContentStore
@@ -51,6 +52,7 @@ class Store:
         self.personal = PersonalStore(db)
         self.facts = FactStore(db)
         self.credentials = CredentialStore(db)
+        self.ai = AiStore(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -14,6 +14,9 @@ from transtutor.store.connection import Rows
 # Where a person's own data lives, for /mydata and /forget: (table, rows that are theirs).
 # Order matters for deleting (grades before their submissions, the users row last).
 OWN_ROWS = (
+    ("ai_judgements", "user_id = :user"),
+    ("ai_usage", "user_id = :user"),
+    ("ai_learners", "user_id = :user"),
     ("attempts", "user_id = :user"),
     ("mastery", "user_id = :user"),
     ("sessions", "user_id = :user"),

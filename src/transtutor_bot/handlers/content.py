@@ -35,6 +35,11 @@ async def upload(message: Message, bot: Bot, t: Translator, authoring: Authoring
             encoding=imported.encoding,
         )
     )
+    if imported.drafts:
+        await message.answer(t("upload.drafts", count=imported.drafts, set_id=receipt.set_id))
+    if imported.held_back:
+        held = ", ".join(f"{h.exercise_id} ({h.reason})" for h in imported.held_back)
+        await message.answer(t("upload.held_back", exercises=quote(held)))
 
 
 async def list_sets(message: Message, t: Translator, authoring: Authoring) -> None:

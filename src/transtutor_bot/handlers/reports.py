@@ -8,8 +8,9 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 
 from transtutor.infra.executors import Runner
+from transtutor.learning.assist import Assist
 from transtutor.reports.coordinator import Coordinator
-from transtutor_bot import render_reports
+from transtutor_bot import render_ai, render_reports
 from transtutor_bot.charts import summary_chart
 from transtutor_bot.filters import HasRole
 from transtutor_bot.i18n import Translator
@@ -23,10 +24,14 @@ async def summary(
     t: Translator,
     coordinator: Coordinator,
     runner: Runner,
+    assist: Assist,
 ) -> None:
     async with ChatActionSender.upload_photo(chat_id=message.chat.id, bot=bot):
         found = await coordinator.summary(command.args or "")
-        await reply(message, render_reports.summary_text(t, found, coordinator.zone))
+        text = render_reports.summary_text(t, found, coordinator.zone)
+        if assist.configured:  # the provider's use, for the coordinator (counts only)
+            text += "\n\n" + render_ai.usage_text(t, await assist.usage())
+        await reply(message, text)
         if found.learners:
             png = await runner.cpu(summary_chart, found)
             await message.answer_photo(

@@ -9,10 +9,12 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 from transtutor.awards.awarding import Awards
 from transtutor.content.models import ERROR_CATEGORIES
 from transtutor.infra.executors import Runner
+from transtutor.learning.assist import Assist
 from transtutor.learning.practice import Marked, Practice
 from transtutor.people.records import UserRecord
 from transtutor_bot import keyboards, render_practice
 from transtutor_bot.charts import progress_chart
+from transtutor_bot.handlers import ai
 from transtutor_bot.handlers.credentials import announce
 from transtutor_bot.i18n import Translator
 from transtutor_bot.owed import send_feedback
@@ -64,6 +66,7 @@ async def answer(
     practice: Practice,
     awards: Awards,
     notifier: Notifier,
+    assist: Assist,
 ) -> None:
     # Scoring takes milliseconds: no "typing" action, which would cost a Bot API call per answer.
     outcome = await practice.answer(me.id, message.text or "", event_update.update_id)
@@ -76,6 +79,8 @@ async def answer(
     text = render_practice.feedback_text(t, outcome)
     await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
     await announce(awards, notifier, me.id, t.language)
+    if assist.judge_on:  # only now, the feedback sent: it never waits for the provider
+        assist.spawn(ai.second_opinion(message, me.id, t, assist))
 
 
 async def spot_category(
