@@ -50,7 +50,13 @@ def test_bundled_course_is_valid_and_large_enough(library) -> None:  # type: ign
     assert len(exercises) >= 60
     assert len(library.course.outcomes) >= 5
     assert {s.language_pair for s in library.sets.values()} == {"zh-en", "en-zh"}
-    assert {e.type.value for e in exercises} == {"translate", "post_edit", "error_spot"}
+    assert {e.type.value for e in exercises} == {
+        "translate",
+        "post_edit",
+        "error_spot",
+        "ai_critique",
+    }
+    assert sum(e.type.value == "ai_critique" for e in exercises) >= 6
     used = {o for s in library.sets.values() for e in s.exercises for o in s.outcomes_of(e)}
     assert used == set(library.course.outcome_ids)
     for exercise_set in library.sets.values():
