@@ -74,7 +74,7 @@ async def answer(
     text = render_practice.feedback_text(t, outcome)
     await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
     if assist.judge_on:  # only now, the feedback sent: it never waits for the provider
-        assist.spawn(ai.second_opinion(message, me.id, t, assist))
+        assist.spawn(ai.second_opinion(message, me.id, t, assist, outcome))
 
 
 async def spot_category(
