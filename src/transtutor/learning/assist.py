@@ -74,6 +74,9 @@ class StoredOptOuts:
             self._known[user_id] = await self.runner.db(self.records.ai_off, user_id)
         return self._known[user_id]
 
+    def learnt(self, user_id: int, off: bool) -> None:
+        self._known[user_id] = off
+
     def forget(self, user_id: int) -> None:
         self._known.pop(user_id, None)
 
@@ -146,9 +149,12 @@ class Assist:
         now and send nothing this time); None, the learner turned AI assistance off."""
         if user_id in self._ready:
             return True
-        if await self.is_off(user_id):
+        off, told_now = await self.runner.db(self.store.ai.opinion_state, user_id, self.clock())
+        if isinstance(self.provider.opt_outs, StoredOptOuts):
+            self.provider.opt_outs.learnt(user_id, off)  # the provider need not ask again
+        if off:
             return None
-        if await self.take_notice(user_id):
+        if told_now:
             return False
         self._ready.add(user_id)
         return True
