@@ -15,7 +15,7 @@ latency (the answer in, the scored feedback sent) must be the same, and the prov
 the answers started must stay within the concurrency limit while they drain.
 
     python benchmarks/ai_latency.py [--calls 200] [--latency 3] [--concurrency 8] [--max-wait S]
-                                    [--students 200] [--no-feedback]
+                                    [--students 200] [--no-feedback] [--on-first]
 """
 
 from __future__ import annotations
@@ -155,13 +155,16 @@ async def answer_all(clients: list[ChatClient]) -> list[float]:
     async def one(i: int, client: ChatClient) -> float:
         start = time.perf_counter()
         replies = await client.send(ANSWERS[i % 2])
-        assert replies and "/100" in replies[0], replies
+        # Others' second opinions may land in the shared offline session meanwhile.
+        assert any("/100" in r for r in replies), replies
         return time.perf_counter() - start
 
     return list(await asyncio.gather(*(one(i, c) for i, c in enumerate(clients))))
 
 
-async def feedback(students: int, latency: float, concurrency: int, directory: Path) -> None:
+async def feedback(
+    students: int, latency: float, concurrency: int, directory: Path, on_first: bool = False
+) -> None:
     async with StandIn(default=Reply(JUDGEMENT, delay=latency)) as standin:
         off_app = build_app(Settings(db=directory / "off.db"), session=(off := OfflineSession()))
         on_settings = Settings(
@@ -180,6 +183,9 @@ async def feedback(students: int, latency: float, concurrency: int, directory: P
                 for i, text in enumerate(ANSWERS):
                     warm = ChatClient(app, session, user_id=1 + i)
                     warm.open("fin-001")
+                    # Told already: on the AI app the warm-up also opens the provider's
+                    # connections and runs a second opinion.
+                    app.runner.db_sync(app.store.ai.take_notice, warm.user.id, utcnow())
                     await warm.send(text)
             await on_app.core.assist.idle()
             rounds: list[tuple[str, list[float]]] = []
@@ -187,7 +193,8 @@ async def feedback(students: int, latency: float, concurrency: int, directory: P
             apps = {"AI off": (off_app, off), "AI on": (on_app, on)}
             # Off, on, both at the same moment, on, off: drift over the run (a growing
             # database, the collector) weighs on both alike.
-            for names in (["AI off"], ["AI on"], ["AI off", "AI on"], ["AI on"], ["AI off"]):
+            first, second = ("AI on", "AI off") if on_first else ("AI off", "AI on")
+            for names in ([first], [second], ["AI off", "AI on"], [second], [first]):
                 groups = []
                 for name in names:
                     groups.append(students_of(*apps[name], students, next_id))
@@ -226,7 +233,7 @@ async def feedback(students: int, latency: float, concurrency: int, directory: P
     )
     within = standin.max_in_flight <= concurrency and stats.max_in_flight <= concurrency
     print(f"within the concurrency limit: {'yes' if within else 'NO'}")
-    if not within or stats.succeeded != 3 * students:
+    if not within or stats.succeeded != 3 * students + len(ANSWERS):
         raise SystemExit(1)
 
 
@@ -238,12 +245,17 @@ def main() -> None:
     parser.add_argument("--max-wait", type=float, default=None, help="seconds; then busy")
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--no-feedback", action="store_true", help="only the provider part")
+    parser.add_argument("--on-first", action="store_true", help="rounds on, off, both, off, on")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)  # no line per refused call
     asyncio.run(run(args.calls, args.latency, args.concurrency, args.max_wait))
     if not args.no_feedback:
         with tempfile.TemporaryDirectory() as directory:
-            asyncio.run(feedback(args.students, args.latency, args.concurrency, Path(directory)))
+            asyncio.run(
+                feedback(
+                    args.students, args.latency, args.concurrency, Path(directory), args.on_first
+                )
+            )
 
 
 if __name__ == "__main__":

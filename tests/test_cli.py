@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_check_passes_on_the_bundled_course() -> None:
     result = run("check", str(bundled_exercises()))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("✓") == 9  # the course and its eight sets (two of AI critique)
+    assert result.stdout.count("✓") == 9  # the course and its eight sets
     assert "course itic, outcomes LO1, LO2, LO3, LO4, LO5, LO6" in result.stdout
 
 

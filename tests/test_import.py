@@ -56,6 +56,7 @@ def test_bundled_course_is_valid_and_large_enough(library) -> None:  # type: ign
         "error_spot",
         "ai_critique",
     }
+    assert sum(e.type.value == "ai_critique" for e in exercises) >= 6
     used = {o for s in library.sets.values() for e in s.exercises for o in s.outcomes_of(e)}
     assert used == set(library.course.outcome_ids)
     for exercise_set in library.sets.values():

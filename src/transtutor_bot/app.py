@@ -79,6 +79,10 @@ def configure_logging(settings: Settings) -> None:
         redact = RedactToken(settings.bot_token.get_secret_value())
         for handler in logging.getLogger().handlers:
             handler.addFilter(redact)
+    if settings.ai_key is not None:  # the AI code never logs it; this is the safety net
+        redact_key = RedactToken(settings.ai_key.get_secret_value())
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redact_key)
 
 
 @dataclass

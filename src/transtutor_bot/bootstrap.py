@@ -150,6 +150,7 @@ def build_core(
         settings.ai, usage=StoredUsage(runner, store.ai), opt_outs=StoredOptOuts(runner, store.ai)
     )
     drafting = Drafting(runner, store.ai, provider if provider.configured else None)
+    assist = Assist(runner, store, provider)
     if provider.configured:
         log.info("AI assistance: %r (second opinion %s)", provider, provider.settings.judge)
 
@@ -177,14 +178,14 @@ def build_core(
             runner,
             store,
             course.id,
-            on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild),
+            on_forgotten=(practice.forget_cached, inputs.forget, reminders.rebuild, assist.forget),
         ),
         awards=awards,
         schedule=schedule,
         reminders=reminders,
         digests=Digests(coordinator, store, schedule, settings.digest, deliver_digest),
         role_changes=changes,
-        assist=Assist(runner, store, provider),
+        assist=assist,
         drafting=drafting,
         draft_notes=draft_notes,
     )

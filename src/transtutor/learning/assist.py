@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Hashable
+from collections.abc import Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -59,14 +59,26 @@ class StoredUsage:
 
 
 class StoredOptOuts:
-    """The provider's OptOuts on the store (/ai off)."""
+    """The provider's OptOuts on the store (/ai off), remembered once read: the provider asks
+    at every call, and a storage-thread hop per call would queue among answers being scored.
+    `Assist.turn` and /forget keep it true."""
 
     def __init__(self, runner: Runner, records: AiRecords) -> None:
         self.runner = runner
         self.records = records
+        self._known: dict[int, bool] = {}
 
     async def ai_off(self, learner: Hashable) -> bool:
-        return await self.runner.db(self.records.ai_off, _user(learner))
+        user_id = _user(learner)
+        if user_id not in self._known:
+            self._known[user_id] = await self.runner.db(self.records.ai_off, user_id)
+        return self._known[user_id]
+
+    def learnt(self, user_id: int, off: bool) -> None:
+        self._known[user_id] = off
+
+    def forget(self, user_id: int) -> None:
+        self._known.pop(user_id, None)
 
 
 def _user(learner: Hashable) -> int:
@@ -112,6 +124,7 @@ class Assist:
         self.provider = provider
         self.clock = clock
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._ready: set[int] = set()  # told once, and not turned off: no store read needed
 
     @property
     def configured(self) -> bool:
@@ -123,6 +136,28 @@ class Assist:
 
     async def turn(self, user_id: int, on: bool) -> None:
         await self.runner.db(self.store.ai.set_ai_off, user_id, not on)
+        self.forget(user_id)
+
+    def forget(self, user_id: int) -> None:
+        """Drop what is remembered of the learner (after /ai on|off, /forget)."""
+        self._ready.discard(user_id)
+        if isinstance(self.provider.opt_outs, StoredOptOuts):
+            self.provider.opt_outs.forget(user_id)
+
+    async def opinion_due(self, user_id: int) -> bool | None:
+        """Before a second opinion: True, go ahead; False, the notice is due (tell the learner
+        now and send nothing this time); None, the learner turned AI assistance off."""
+        if user_id in self._ready:
+            return True
+        off, told_now = await self.runner.db(self.store.ai.opinion_state, user_id, self.clock())
+        if isinstance(self.provider.opt_outs, StoredOptOuts):
+            self.provider.opt_outs.learnt(user_id, off)  # the provider need not ask again
+        if off:
+            return None
+        if told_now:
+            return False
+        self._ready.add(user_id)
+        return True
 
     async def is_off(self, user_id: int) -> bool:
         return await self.runner.db(self.store.ai.ai_off, user_id)
@@ -171,28 +206,36 @@ class Assist:
             learner=user_id,
         )
 
-    async def second_opinion(self, user_id: int) -> Opinion | None:
-        """The model's MQM annotation of the learner's last answer beside the offline
-        findings (which it never changes), its agreement stored as counts; None for an
-        answer that is not a translation (error spotting). Raises AiUnavailable."""
-        last, exercise_set, exercise = await self.runner.db(self._attempt_in, user_id)
+    async def second_opinion(
+        self,
+        user_id: int,
+        exercise_set: ExerciseSet,
+        exercise: Exercise,
+        answer: str,
+        offline: Sequence[Mapping[str, Any]],
+    ) -> Opinion | None:
+        """The model's MQM annotation of an answer just scored, beside the offline findings
+        (which it never changes), its agreement stored as counts; None for an answer that is
+        not a translation (error spotting). The texts come from the caller, so nothing waits
+        on the store before the provider answers. Raises AiUnavailable."""
         if exercise.spotting:
             return None
         judged = await second_opinion(
             self.provider,
             source=exercise.source,
-            answer=last.answer,
+            answer=answer,
             source_lang=exercise_set.source_lang,
             target_lang=exercise_set.target_lang,
             references=exercise.references,
             learner=user_id,
         )
-        offline = last.result.get("errors", [])
         agreed = agreement(judged.errors, offline)
         counts = (agreed.matched, agreed.ai_only, agreed.offline_only, agreed.same_severity)
-        await self.runner.db(
-            self.store.ai.save_agreement, last.id, user_id, counts, agreed.dice, self.clock()
-        )
+        last = await self.runner.db(self.store.ai.last_attempt, user_id)
+        if last is not None and last.exercise_id == exercise.id:
+            await self.runner.db(
+                self.store.ai.save_agreement, last.id, user_id, counts, agreed.dice, self.clock()
+            )
         log.info(
             "ai judge agreement: matched %d, ai only %d, offline only %d, dice %.2f",
             *counts[:3],

@@ -44,6 +44,13 @@ class AiStore(Rows):
             )
         return True
 
+    def opinion_state(self, user_id: int, now: datetime) -> tuple[bool, bool]:
+        """(turned off, told just now) in one call: before a second opinion, the learner who
+        was never told what is sent is told now (and nothing is sent)."""
+        with self.db.atomic():
+            off = self.ai_off(user_id)
+            return off, (not off and self.take_notice(user_id, now))
+
     # -- the daily limit -------------------------------------------------------------------
 
     def take_request(self, user_id: int, day: date, limit: int) -> bool:

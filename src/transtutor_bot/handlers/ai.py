@@ -10,6 +10,7 @@ from aiogram.types import Message
 from transtutor.ai import AiUnavailable, Reason
 from transtutor.content.authoring import Authoring
 from transtutor.learning.assist import Assist
+from transtutor.learning.practice import Feedback, clean_answer
 from transtutor.people.records import UserRecord
 from transtutor_bot import render_ai
 from transtutor_bot.filters import HasRole
@@ -51,16 +52,26 @@ async def switch(
     )
 
 
-async def second_opinion(message: Message, user_id: int, t: Translator, assist: Assist) -> None:
+async def second_opinion(
+    message: Message, user_id: int, t: Translator, assist: Assist, feedback: Feedback
+) -> None:
     """After the feedback was sent (in the background): the model's annotation beside the
     offline findings. The first time, the learner is told what is sent, and nothing is."""
-    if await assist.is_off(user_id):
+    due = await assist.opinion_due(user_id)
+    if due is None:
         return
-    if await assist.take_notice(user_id):
+    if not due:
         await message.answer(render_ai.notice_text(t, assist.provider.settings.host))
         return
+    assignment = feedback.assignment
     try:
-        opinion = await assist.second_opinion(user_id)
+        opinion = await assist.second_opinion(
+            user_id,
+            assignment.exercise_set,
+            assignment.exercise,
+            clean_answer(message.text or ""),
+            feedback.result.errors,
+        )
     except AiUnavailable as exc:
         if exc.reason not in QUIET:
             await message.answer(t("ai.opinion_failed", line=quote(exc.line(t.language))))

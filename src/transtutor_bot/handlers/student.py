@@ -80,7 +80,7 @@ async def answer(
     await send_feedback(lambda: reply(message, text), practice, me.id, event_update.update_id)
     await announce(awards, notifier, me.id, t.language)
     if assist.judge_on:  # only now, the feedback sent: it never waits for the provider
-        assist.spawn(ai.second_opinion(message, me.id, t, assist))
+        assist.spawn(ai.second_opinion(message, me.id, t, assist, outcome))
 
 
 async def spot_category(
