@@ -21,7 +21,7 @@ def missing_text(t: Translator, standing: Standing) -> str:
     lines = [
         t(
             "award.missing_header",
-            course=quote(course.title.zh if language == "zh" else course.title.en),
+            course=quote(course.title.get(language)),
             threshold=round(100 * course.mastery_threshold),
             min=course.min_attempts,
             projects=t("award.with_projects") if course.required_projects else "",
@@ -36,7 +36,7 @@ def missing_text(t: Translator, standing: Standing) -> str:
                 level=f" ({quote(outcome.level)})" if outcome.level else "",
                 percent=round(100 * record.mastery) if record else 0,
                 attempts=record.attempts if record else 0,
-                title=quote(outcome.title.zh if language == "zh" else outcome.title.en),
+                title=quote(outcome.title.get(language)),
             )
         )
     for project in gaps.projects:
@@ -44,7 +44,7 @@ def missing_text(t: Translator, standing: Standing) -> str:
             t(
                 "award.missing_project",
                 project=quote(project.id),
-                title=quote(project.title.zh if language == "zh" else project.title.en),
+                title=quote(project.title.get(language)),
                 pass_mark=round(project.pass_mark),
             )
         )

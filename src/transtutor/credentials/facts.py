@@ -31,6 +31,9 @@ class Bilingual:
     en: str
     zh: str
 
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
 
 @dataclass(frozen=True)
 class Outcome:

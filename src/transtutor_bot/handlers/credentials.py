@@ -25,7 +25,7 @@ def _course_title(awards: Awards, language: str) -> str:
     course = awards.course
     if course is None:
         return ""
-    return course.title.zh if language == "zh" else course.title.en
+    return course.title.get(language)
 
 
 async def announce(awards: Awards, notifier: Notifier, user_id: int, language: str) -> None:
