@@ -124,6 +124,7 @@ async def test_mastery_earns_badges_then_the_credential_which_verifies(
     coordinator = ChatClient(*app, user_id=COORDINATOR)
     listed = (await coordinator.send("/credentials"))[0]
     assert credential["id"] in listed and "Li Ming" in listed
+    assert "There is no cohort «Nope»" in (await coordinator.send("/credentials Nope"))[0]
     await coordinator.send(f"/revoke {credential['id']} awarded in error")
     done = sent_to(app, COORDINATOR)[-1]
     assert "Revoked" in done and "could not be told" not in done

@@ -28,6 +28,7 @@ from transtutor.content.models import Course
 from transtutor.errors import Rejected
 from transtutor.infra.executors import Runner
 from transtutor.projects.grading import combine
+from transtutor.reports.snapshot import find_cohort
 
 log = logging.getLogger(__name__)
 MAX_REASON = 300
@@ -237,14 +238,11 @@ class Awards:
 
     async def issued(self, cohort: str = "") -> list[IssuedCredential]:
         """Course credentials issued (to one cohort's learners: name, code or number)."""
-        wanted = " ".join(cohort.split())
-        cohort_id = None
-        if wanted:
-            found = await self.runner.db(self.store.learners.cohort_by_code, wanted)
-            if found is None and not wanted.isdigit():
-                raise AwardRejected("unknown_cohort", cohort=wanted[:64])
-            cohort_id = found[0] if found else int(wanted)
-        return await self.runner.db(self.store.credentials.issued, cohort_id)
+        return await self.runner.db(self._issued_in, cohort)
+
+    def _issued_in(self, cohort: str) -> list[IssuedCredential]:
+        found = find_cohort(self.store.facts, cohort)  # the reports' rule; None: everyone
+        return self.store.credentials.issued(found.id if found else None)
 
     async def revoke(self, text: str, by: int) -> IssuedCredential:
         """`<credential id> <reason>`: revoke it (its status bit set); the credential."""

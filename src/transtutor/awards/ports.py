@@ -10,6 +10,7 @@ from transtutor.awards.records import IssuedCredential, NewCredential
 from transtutor.learning.mastery import OutcomeMastery
 from transtutor.people.records import UserRecord
 from transtutor.projects.records import ReviewRecord, SubmissionRecord
+from transtutor.reports.ports import Facts
 
 
 class Credentials(Protocol):
@@ -44,7 +45,6 @@ class Reviews(Protocol):
 
 class People(Protocol):
     def user(self, user_id: int) -> UserRecord | None: ...
-    def cohort_by_code(self, code: str) -> tuple[int, str] | None: ...
 
 
 class AwardStores(Protocol):
@@ -58,4 +58,6 @@ class AwardStores(Protocol):
     def reviews(self) -> Reviews: ...
     @property
     def learners(self) -> People: ...
+    @property
+    def facts(self) -> Facts: ...
     def transaction(self) -> AbstractContextManager[Any]: ...
