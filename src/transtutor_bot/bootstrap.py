@@ -259,19 +259,24 @@ def complete_drafts(
     return replace(library, sets=sets), notes
 
 
-def open_reports(settings: Settings) -> tuple[Database, Coordinator]:
-    """The database and the coordinator's questions on it, for `transtutor summary/export`
-    (they read; they install nothing)."""
+def open_existing(settings: Settings) -> tuple[Database, Course]:
+    """The bot's database and the course it holds, for the offline commands (they install
+    nothing)."""
     if str(settings.db) == ":memory:" or not settings.db.is_file():
         raise CommandFailed(
             f"no database at {settings.db}: set TRANSTUTOR_DB to the bot's database file"
         )
     database = Database.open(settings.db)
     try:
-        course = report_course(settings, database)
+        return database, report_course(settings, database)
     except BaseException:
         database.close()
         raise
+
+
+def open_reports(settings: Settings) -> tuple[Database, Coordinator]:
+    """The database and the coordinator's questions on it, for `transtutor summary/export`."""
+    database, course = open_existing(settings)
     coordinator = Coordinator(
         database.runner, database.reader, course, settings.risk_rules, settings.zone
     )
@@ -282,9 +287,8 @@ def open_awards(settings: Settings) -> tuple[Database, Awards]:
     """The database and the awarding service on it, for `transtutor issue/revoke`."""
     from transtutor.awards.awarding import Awards
 
-    database, _ = open_reports(settings)
+    database, course = open_existing(settings)
     try:
-        course = report_course(settings, database)
         awards = Awards(database.runner, database.store, course, issuer_of(settings, course))
     except BaseException:
         database.close()

@@ -109,14 +109,16 @@ class Awards:
         reviewer = self.store.learners.user(reviewer_id)
         return PEER if reviewer is None or reviewer.role == "student" else reviewer.role
 
-    def _standing_in(self, user_id: int) -> Standing:
+    def _standing_in(self, user_id: int, with_document: bool = True) -> Standing:
         if self.course is None:
             return Standing(None, [], None, None, None)
         learner = self._learner_in(user_id)
         issued = self.store.credentials.issued_to(user_id)
         course_credential = next((c for c in issued if c.kind == "course"), None)
         document = (
-            self.store.credentials.document(course_credential.id) if course_credential else None
+            self.store.credentials.document(course_credential.id)
+            if course_credential and with_document
+            else None
         )
         return Standing(self.course, issued, vc.award_gaps(self.course, learner), learner, document)
 
@@ -143,7 +145,8 @@ class Awards:
             return []
         lock = self._locks.setdefault(user_id, asyncio.Lock())
         async with lock:  # two answers in quick succession must not issue a badge twice
-            standing = await self.standing(user_id)
+            # After every answer: the issued JSON is not needed to know what is due.
+            standing = await self.runner.db(self._standing_in, user_id, False)
             due = self._due(standing)
             if not due:
                 return []
