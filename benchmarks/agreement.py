@@ -90,9 +90,36 @@ def main() -> int:
         f"{p10:.1f}; MT with a major error (n={len(major)}): median "
         f"{statistics.median(major):.1f}; gap {gap:.1f} points (targets: gap >= 15, p10 >= 60)"
     )
+    by_length(rows, ours)
     flagged = sum(1 for row in rows if by_id[row["id"]].get("errors"))
     print(f"lines with at least one detected error: {flagged} of {len(rows)}")
     return 0 if results["transtutor score (all checks)"] >= best else 1
+
+
+BANDS = ((0, 8), (8, 12), (12, 18), (18, 25), (25, 35), (35, 1000))
+
+
+def by_length(rows: list[dict], ours: list[float]) -> None:
+    """The same comparison within bands of reference length: how much of the gap is the
+    errors, and how much is that longer segments hold more of them (MQM adds errors up)."""
+    print("\nby reference length (words): error-free median / major-error median, gap")
+    for low, high in BANDS:
+        free, major = [], []
+        for score, row in zip(ours, rows, strict=True):
+            words = len(row["references"][0].split())
+            if not low <= words < high:
+                continue
+            if row["mqm"] == 0:
+                free.append(score)
+            elif any(e["severity"].lower() in ("major", "critical") for e in row["errors"]):
+                major.append(score)
+        if free and major:
+            label = f"{low}-{high - 1}" if high < 1000 else f"{low}+"
+            print(
+                f"  {label:>6}: n={len(free):>4} / {len(major):>4}   "
+                f"{statistics.median(free):5.1f} / {statistics.median(major):5.1f}   "
+                f"gap {statistics.median(free) - statistics.median(major):5.1f}"
+            )
 
 
 if __name__ == "__main__":
