@@ -6,7 +6,8 @@ references and, at benchmark time only, over the development data (never stored)
 
 Kinds and the severity a translation teacher gives them:
 
-- critical: negation flipped, a word replaced by its antonym, a number replaced, a name replaced;
+- critical: negation flipped, a word replaced by its antonym, a number replaced, a name replaced,
+  a unit replaced by another of its kind (minutes for seconds, MW for GW);
 - major: a content word dropped, a clause added, a number dropped;
 - minor: an article changed, the final full stop dropped;
 - paraphrase (must not lose points): a time phrase moved, a near-synonym, a contraction.
@@ -157,6 +158,52 @@ def number_replaced(text: str, rng: random.Random) -> str | None:
     new = value * 10 if rng.random() < 0.5 else value + rng.randint(1, 9)
     shown = f"{new:,.0f}" if new == int(new) and "," in m[0] else f"{new:g}"
     return _replace_at(text, m.start(), m.end(), shown)
+
+
+# A unit and others of its dimension, each as the text spells it.
+EN_UNITS = [
+    ("seconds", "minutes", "hours"),
+    ("minutes", "hours", "seconds"),
+    ("hours", "minutes", "days"),
+    ("days", "weeks", "hours"),
+    ("weeks", "months", "days"),
+    ("months", "years", "weeks"),
+    ("years", "months", "decades"),
+    ("gigawatts", "megawatts"),
+    ("GW", "MW"),
+    ("MW", "GW"),
+    ("yuan", "dollars"),
+    ("kilometres", "metres"),
+    ("kilometers", "meters"),
+]
+ZH_UNITS = [
+    ("秒", "分钟"),
+    ("分钟", "小时", "秒"),
+    ("小时", "分钟", "天"),
+    ("个月", "年", "周"),
+    ("吉瓦", "兆瓦"),
+    ("兆瓦", "吉瓦"),
+    ("公里", "米"),
+    ("美元", "欧元"),
+]
+
+
+def _unit_replaced(units: list[tuple[str, ...]], boundary: bool) -> Perturb:
+    def perturb(text: str, rng: random.Random) -> str | None:
+        places = []
+        for unit, *others in units:
+            pattern = rf"\b{unit}\b" if boundary else re.escape(unit)
+            places += [(m, others) for m in re.finditer(pattern, text)]
+        if not places:
+            return None
+        m, others = rng.choice(places)
+        return _replace_at(text, m.start(), m.end(), rng.choice(others))
+
+    return perturb
+
+
+en_unit_replaced = _unit_replaced(EN_UNITS, boundary=True)
+zh_unit_replaced = _unit_replaced(ZH_UNITS, boundary=False)
 
 
 def _en_names(text: str) -> list[re.Match[str]]:
@@ -328,6 +375,7 @@ KINDS: dict[str, tuple[str, Perturb | None, Perturb | None]] = {
     "antonym": ("critical", en_antonym, zh_antonym),
     "number replaced": ("critical", number_replaced, number_replaced),
     "name replaced": ("critical", en_name_replaced, zh_name_replaced),
+    "unit replaced": ("critical", en_unit_replaced, zh_unit_replaced),
     "content word dropped": ("major", en_word_dropped, zh_word_dropped),
     "clause added": ("major", en_clause_added, zh_clause_added),
     "number dropped": ("major", number_dropped, number_dropped),

@@ -141,6 +141,30 @@ DETECTED = [
         "critical",
     ),
     (
+        "zh-en",
+        "大语言模型可以在几秒钟内生成一篇新闻稿的初稿。",
+        "A large language model can produce a first draft of a press release in a few minutes.",
+        ["A large language model can produce a first draft of a press release in a few seconds."],
+        "unit_wrong",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The new battery can be charged to 80% in just 15 minutes.",
+        "这款新电池只需15小时即可充电至80%。",
+        ["这款新电池只需15分钟即可充电至80%。"],
+        "unit_wrong",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "该电站去年的装机容量达到250万千瓦。",
+        "The plant's installed capacity reached 2.5 megawatts last year.",
+        ["The plant's installed capacity reached 2.5 gigawatts last year."],
+        "number_wrong",
+        "critical",
+    ),
+    (
         "en-zh",
         "The wind farm will supply clean electricity to about 300,000 households.",
         "该风电场将为约30万户家庭提供清洁电力，这一消息令许多观察人士感到意外。",
@@ -201,6 +225,86 @@ NOT_ERRORS = [
         "The shop opened on Hudson Street.",
     ),
 ]
+
+
+# The same quantity in another unit of its kind, or a time unit left implicit.
+SAME_QUANTITY = [
+    (
+        "en-zh",
+        "The plant's installed capacity reached 2.5 gigawatts last year.",
+        "该电站的装机容量去年达到250万千瓦。",
+        "去年，该电站装机容量达到2.5吉瓦。",
+    ),
+    (
+        "zh-en",
+        "该电站去年的装机容量达到250万千瓦。",
+        "The plant reached 2,500 megawatts of installed capacity last year.",
+        "The plant's installed capacity reached 2.5 gigawatts last year.",
+    ),
+    (
+        "zh-en",
+        "他们每年检查一次设备。",
+        "They inspect the equipment annually.",
+        "They inspect the equipment once a year.",
+    ),
+    ("en-zh", "The route is 3 kilometres long.", "这条路线长3000米。", "这条路线长3公里。"),
+]
+
+
+@pytest.mark.parametrize(("pair", "source", "answer", "reference"), SAME_QUANTITY)
+def test_the_same_quantity_in_other_units_is_no_error(
+    scorer: Scorer, pair: str, source: str, answer: str, reference: str
+) -> None:
+    result = score(scorer, source, answer, [reference], source_lang=pair.split("-")[0])
+    assert not [e for e in result.errors if e["kind"].startswith(("number", "unit"))], result.errors
+
+
+def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "大语言模型可以在几秒钟内生成一篇新闻稿的初稿。",
+        "Large language models can generate a news draft in several minutes.",
+        ["A large language model can produce a first draft of a press release in a few seconds."],
+    )
+    assert result.score < 70
+    assert result.feedback("en")[0] == "[critical] «minutes» — should be `seconds`: a wrong unit."
+    assert result.feedback("zh")[0] == "【严重】«minutes» —— 应为 `seconds`：单位有误。"
+
+
+def test_a_dropped_unit_is_one_major_error(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "The plant's installed capacity reached 2.5 gigawatts last year.",
+        "该电站的装机容量去年达到2.5。",
+        ["去年，该电站装机容量达到2.5吉瓦。"],
+        source_lang="en",
+    )
+    assert kinds(result) == [("unit", "major")]
+    assert "吉瓦" in result.feedback("en")[0] and "2.5吉瓦" not in result.feedback("en")[0]
+
+
+def test_an_opposite_found_against_the_reference_names_the_reference(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "移动支付让小商户也能以极低的成本接受付款。",
+        "Mobile payments let small merchants accept payments at a high cost.",
+        ["Mobile payments allow even small merchants to accept payments at very low cost."],
+    )
+    line = result.feedback("en")[0]
+    assert line == "[critical] «high» — the reference has «low»: the opposite meaning.", line
+
+
+def test_a_missed_glossary_term_is_one_line_naming_the_source_term(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "大语言模型可以在几秒钟内生成一篇新闻稿的初稿。",
+        "LLMs can write the first draft of a news release within seconds.",
+        ["A large language model can produce a first draft of a press release in a few seconds."],
+        glossary={"大语言模型": "large language model"},
+    )
+    assert result.feedback("en") == [
+        "[major] Use the glossary term `large language model` (the source has 大语言模型)."
+    ], result.feedback("en")
 
 
 @pytest.mark.parametrize(("source", "answer", "reference"), NOT_ERRORS)

@@ -266,6 +266,7 @@ def detect(
         flips, opposites = [], [o for o in opposites if o not in cancelled]
     found += flips + opposites
     found += entities(c)
+    found += unit_swaps(candidate, references, source, measured=False).values()
     taken = {e.expected for e in found} | {e.found for e in found}
     found += coverage(c, taken)
     found += additions(c)
@@ -699,7 +700,8 @@ def _close(current: list[int], runs: list[list[int]]) -> list[int]:
 
 def numbers(candidate: str, references: list[str], source: str) -> list[DetectedError]:
     """Numbers compared as values with the closest reference (or the source): a value
-    replaced is critical, one dropped or added major; a unit dropped is major."""
+    replaced is critical, one dropped or added major; a unit dropped is major, one replaced
+    by another of its dimension critical."""
     got = {q.key: q for q in tx.quantities(candidate)}
     got_units = tx.units(candidate)
     allowed = {q.key for text in [source, *references] for q in tx.quantities(text)}
@@ -712,10 +714,18 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
             best = (missing, units)
     missing, units = best or ([], [])
     extra = [q for key, q in got.items() if key not in allowed]
-    found = [
-        DetectedError("number_wrong", "Accuracy/Mistranslation", "critical", e.text, m.text)
-        for m, e in zip(missing, extra, strict=False)
-    ]
+    said = {name: words for text in references for name, words in tx.unit_mentions(text).items()}
+    found = []
+    for m, e in zip(missing, extra, strict=False):
+        if m.unit and not e.unit and m.value == e.value and m.unit not in got_units:
+            # The number kept, its unit dropped ("2.5" for 2.5吉瓦): one unit error.
+            unit = said.get(m.unit, m.unit)
+            found.append(DetectedError("unit", "Accuracy/Omission", "major", e.text, unit))
+            units = [u for u in units if u != m.unit]
+        else:
+            found.append(
+                DetectedError("number_wrong", "Accuracy/Mistranslation", "critical", e.text, m.text)
+            )
     paired = min(len(missing), len(extra))
     found += [
         DetectedError("number_missing", "Accuracy/Omission", "major", "", m.text)
@@ -724,5 +734,42 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     found += [
         DetectedError("number_extra", "Accuracy/Addition", "major", e.text) for e in extra[paired:]
     ]
-    found += [DetectedError("unit", "Accuracy/Omission", "major", "", u) for u in units]
+    # Time units are the detector's (`detect`): an answer may leave them implicit.
+    replaced = unit_swaps(candidate, references, source, measured=True)
+    found += list(replaced.values())
+    found += [
+        DetectedError("unit", "Accuracy/Omission", "major", "", said.get(u, u))
+        for u in units
+        if u not in replaced
+    ]
     return found
+
+
+def unit_swaps(
+    candidate: str, references: list[str], source: str, *, measured: bool
+) -> dict[str, DetectedError]:
+    """Units of the answer that neither the source nor a reference has, standing for one of
+    the same dimension that the answer lacks ("minutes" for 几秒钟, MW for GW: critical), by
+    the unit they replace; units of measure (`measured`) or of time."""
+    got = {
+        name: words
+        for name, words in tx.unit_mentions(candidate).items()
+        if (tx.DIMENSIONS.get(name) != "time") == measured
+    }
+    allowed = {name for text in [source, *references] for name in tx.unit_mentions(text)}
+    wanted: dict[str, str] = {}
+    for reference in references or [source]:
+        for name, words in tx.unit_mentions(reference).items():
+            if name not in got:
+                wanted.setdefault(name, words)
+    swaps = {}
+    for name, words in got.items():
+        if name in allowed:
+            continue
+        dimension = tx.DIMENSIONS.get(name)
+        lost = next((u for u in wanted if dimension and tx.DIMENSIONS.get(u) == dimension), None)
+        if lost is not None:
+            swaps[lost] = DetectedError(
+                "unit_wrong", "Accuracy/Mistranslation", "critical", words, wanted.pop(lost)
+            )
+    return swaps

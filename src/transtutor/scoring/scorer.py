@@ -348,12 +348,34 @@ def attempt_errors(attempt: Attempt, criteria: list[CriterionResult]) -> list[dt
     by_check = {CheckKind(c.check): c for c in criteria}
     if CheckKind.numbers in by_check:
         found += dt.numbers(attempt.candidate, attempt.references, attempt.source)
-    found += _check_errors(by_check, found)
-    return dt.sort_errors(found)
+    found += _check_errors(by_check, found, _term_sources(attempt))
+    return dt.sort_errors(_said_by_terms(found))
+
+
+def _term_sources(attempt: Attempt) -> dict[str, str]:
+    """The glossary's first rendering of each term -> the term in the source language."""
+    return {options[0]: term for term, options in attempt.glossary if options}
+
+
+def _said_by_terms(errors: list[dt.DetectedError]) -> list[dt.DetectedError]:
+    """A glossary term not used is one error: the detector's lines about the words inside
+    its source term (语言 and 模型 of 大语言模型) would say it again."""
+    terms = [e.source for e in errors if e.kind == "terminology" and e.source]
+    return [
+        e
+        for e in errors
+        if not (
+            e.kind in ("mistranslation", "omission")
+            and e.source
+            and any(e.source in term for term in terms)
+        )
+    ]
 
 
 def _check_errors(
-    by_check: dict[CheckKind, CriterionResult], found: list[dt.DetectedError]
+    by_check: dict[CheckKind, CriterionResult],
+    found: list[dt.DetectedError],
+    term_sources: dict[str, str],
 ) -> list[dt.DetectedError]:
     errors: list[dt.DetectedError] = []
     named = {e.expected.casefold() for e in found if e.kind == "entity"}
@@ -370,7 +392,9 @@ def _check_errors(
         )
     if (c := by_check.get(CheckKind.glossary)) and c.status != "pass":
         errors += [
-            dt.DetectedError("terminology", "Terminology/Glossary", "major", "", item)
+            dt.DetectedError(
+                "terminology", "Terminology/Glossary", "major", "", item, term_sources.get(item, "")
+            )
             for item in c.items
         ]
     if (c := by_check.get(CheckKind.forbidden_terms)) and c.status != "pass":

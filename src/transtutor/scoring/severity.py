@@ -77,8 +77,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "«{found}» 把意思译反了{src_zh}{exp_zh}。",
     },
     "antonym": {
-        "en": "«{found}» — the source has {source_or_ref} ({expected}): the opposite meaning.",
-        "zh": "«{found}» —— 原文是“{source_or_ref}”（{expected}），意思正好相反。",
+        "en": "«{found}» — {where_en}: the opposite meaning.",
+        "zh": "«{found}» —— {where_zh}，意思正好相反。",
     },
     "entity": {
         "en": "«{found}» — the name should be {expected}{src_en}.",
@@ -89,8 +89,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "缺少名称 `{expected}`{src_zh}。",
     },
     "mistranslation": {
-        "en": "«{found}» — the source has {source} ({expected}).",
-        "zh": "«{found}» —— 原文是“{source}”（{expected}）。",
+        "en": "«{found}» — {where_en}.",
+        "zh": "«{found}» —— {where_zh}。",
     },
     "omission": {
         "en": "Omitted: the source's {source} ({expected}) is not translated.",
@@ -112,6 +112,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "«{found}» is a number the source does not have.",
         "zh": "«{found}» 是原文没有的数字。",
     },
+    "unit_wrong": {
+        "en": "«{found}» — should be `{expected}`: a wrong unit.",
+        "zh": "«{found}» —— 应为 `{expected}`：单位有误。",
+    },
     "unit": {
         "en": "The unit `{expected}` is missing.",
         "zh": "缺少单位 `{expected}`。",
@@ -121,8 +125,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "未翻译：«{found}»。",
     },
     "terminology": {
-        "en": "Use the glossary term `{expected}`.",
-        "zh": "请使用术语表中的译法：`{expected}`。",
+        "en": "Use the glossary term `{expected}`{src_en}.",
+        "zh": "请使用术语表中的译法：`{expected}`{src_zh}。",
     },
     "forbidden": {
         "en": "«{found}» is a rendering to avoid.",
@@ -153,7 +157,8 @@ def feedback(error: DetectedError) -> dict[str, str]:
         "found": error.found,
         "expected": error.expected,
         "source": error.source or error.expected,
-        "source_or_ref": error.source or error.expected,
+        "where_en": _where(error, "en"),
+        "where_zh": _where(error, "zh"),
         "src_en": f" (the source has {error.source})" if error.source else "",
         "src_zh": f"（原文为“{error.source}”）" if error.source else "",
         "exp_en": f": expected «{error.expected}»" if error.expected else "",
@@ -165,6 +170,22 @@ def feedback(error: DetectedError) -> dict[str, str]:
         line = template[lang].format(**values).replace(" ()", "").replace("（）", "")
         lines[lang] = f"[{label}] {line}" if lang == "en" else f"【{label}】{line}"
     return lines
+
+
+def _where(error: DetectedError, lang: str) -> str:
+    """What the answer should have said: the source's word and its rendering, or, when the
+    error was found against a reference alone, the reference's word."""
+    if error.source and error.expected and error.expected != error.source:
+        return (
+            f"the source has {error.source} ({error.expected})"
+            if lang == "en"
+            else f"原文是“{error.source}”（{error.expected}）"
+        )
+    if error.source:
+        return f"the source has {error.source}" if lang == "en" else f"原文是“{error.source}”"
+    return (
+        f"the reference has «{error.expected}»" if lang == "en" else f"参考译文是“{error.expected}”"
+    )
 
 
 def as_record(error: DetectedError) -> dict[str, Any]:

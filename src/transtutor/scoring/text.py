@@ -83,28 +83,97 @@ _MONTH_WORD = re.compile(r"(?<=\d )" + _MONTH_NAME + r"\b|\b" + _MONTH_NAME + r"
 _UNITS = {
     "percent": r"%|％|\bper\s?cent\b|百分之",
     "°C": r"°C|℃|摄氏度|\bdegrees Celsius\b",
-    "km": r"\bkm\b|\bkilomet(?:er|re)s?\b|公里|千米",
-    "kg": r"\bkg\b|\bkilograms?\b|千克|公斤",
-    "tonne": r"\btonnes?\b|\btons?\b|吨",
-    "kWh": r"\bkWh\b|\bkilowatt[- ]hours?\b|千瓦时",
-    "MW": r"\bMW\b|\bmegawatts?\b|兆瓦",
-    "GW": r"\bGW\b|\bgigawatts?\b|吉瓦|百万千瓦",
+    # Units with prefixes are one unit each (the prefix is part of the quantity's value, see
+    # _PREFIXED): 2.5 GW, 2,500 MW and 250万千瓦 all say the same.
+    "metre": r"\b(?:km|kilomet(?:er|re)s?|met(?:er|re)s?)\b|公里|千米"
+    # 米 after a numeral (not 厘米, 毫米): 玉米 and 米饭 are not lengths.
+    r"|(?<=[0-9一二两三四五六七八九十百千万几数])米",
+    "gram": r"\b(?:kg|kilograms?|tonnes?|tons?)\b|千克|公斤|吨",
+    "watt-hour": r"\b(?:[kMG]Wh|(?:kilo|mega|giga)watt[- ]hours?)\b|[千兆吉]瓦时",
+    "watt": r"\b(?:[kMG]W|(?:kilo|mega|giga)?watts?)\b(?![- ]hours?)|[千兆吉]瓦(?!时)",
     "yuan": r"\byuan\b|\bRMB\b|(?<=\d)元|(?<=[万亿])元",
     "USD": r"\bUSD\b|\bUS\$|\bdollars?\b|美元",
 }
+# Units of time, which a correct answer may leave implicit ("annually", 一刻钟, "overnight"):
+# only one replaced by another ("minutes" for 秒) is an error. A Chinese one counts after a
+# numeral or 几/数/半/多/个/每, so that 今天, 天气 or 2023年 in a date are not durations.
+_ZH_COUNT = r"(?<=[0-9〇零一二两三四五六七八九十百千万几数半多个每])"
+_TIME_UNITS = {
+    "second": r"\bseconds\b|\b(?:a|one|per|each|every|split)\s+second\b|" + _ZH_COUNT + "秒",
+    "minute": r"\bminutes?\b|\bmins?\b|分钟",
+    "hour": r"\bhours?\b|\bhrs?\b|小时|钟头",
+    "day": r"\bdays?\b|" + _ZH_COUNT + "[天日]",
+    "week": r"\bweeks?\b|" + _ZH_COUNT + "(?:周|星期|礼拜)",
+    "month": r"\bmonths?\b|个月",
+    "year": r"\byears?\b|" + _ZH_COUNT + "(?<![0-9])年",
+    "decade": r"\bdecades?\b",
+}
+# What a unit measures: one replaced by another of the same dimension changes the quantity
+# (MW for GW, dollars for yuan, minutes for seconds).
+DIMENSIONS = {
+    "°C": "temperature",
+    "metre": "length",
+    "gram": "mass",
+    "watt-hour": "energy",
+    "watt": "power",
+    "yuan": "money",
+    "USD": "money",
+    **dict.fromkeys(_TIME_UNITS, "time"),
+}
 _UNIT_PATTERNS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in _UNITS.items()}
+_MENTION_PATTERNS = {
+    **_UNIT_PATTERNS,
+    **{name: re.compile(pattern, re.IGNORECASE) for name, pattern in _TIME_UNITS.items()},
+}
+
+
+# A number followed by a unit with a prefix: its value in the base unit, so that quantities
+# compare across prefixes (unit name, factor to the base unit).
+_PREFIXED_UNITS = {
+    r"GW|gigawatts?|吉瓦|百万千瓦": ("watt", 1e9),
+    r"MW|megawatts?|兆瓦": ("watt", 1e6),
+    r"kW|kilowatts?|千瓦": ("watt", 1e3),
+    r"GWh|gigawatt[- ]hours?|吉瓦时": ("watt-hour", 1e9),
+    r"MWh|megawatt[- ]hours?|兆瓦时": ("watt-hour", 1e6),
+    r"kWh|kilowatt[- ]hours?|千瓦时|度电": ("watt-hour", 1e3),
+    r"km|kilomet(?:er|re)s?|公里|千米": ("metre", 1e3),
+    r"met(?:er|re)s?|米": ("metre", 1.0),
+    r"tonnes?|tons?|吨": ("gram", 1e6),
+    r"kg|kilograms?|千克|公斤": ("gram", 1e3),
+}
+_PREFIXED = re.compile(
+    r"\s*(?:"
+    + "|".join(f"(?P<u{i}>{pattern})" for i, pattern in enumerate(_PREFIXED_UNITS))
+    + r")(?![A-Za-z]|时)"
+)
+_PREFIXED_ORDER = list(_PREFIXED_UNITS.values())
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number as written and as a comparable value."""
+    """A number as written and as a comparable value. When a unit with a prefix follows it,
+    `unit` is that unit's name (as in `units`) and `measured` the value in its base unit
+    ("2.5e+09 watt")."""
 
     text: str
     value: float
+    measured: str = ""
+    unit: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.value:.6g}"
+        """What it is compared by: the measured value when it has one (250万千瓦 and 2.5 GW
+        are the same; 2.5 MW and 2.5 GW are not), else the number."""
+        return self.measured or f"{self.value:.6g}"
+
+
+def _with_unit(text: str, end: int, quantity: Quantity) -> Quantity:
+    match = _PREFIXED.match(text, end)
+    if match is None or match.lastgroup is None:
+        return quantity
+    base, factor = _PREFIXED_ORDER[int(match.lastgroup[1:])]
+    value = f"{quantity.value * factor:.6g} {base}"
+    return Quantity(quantity.text + match[0], quantity.value, value, base)
 
 
 def normalize(text: str) -> str:
@@ -152,11 +221,11 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         scale = match[3] or match[4]
         if scale:
             value *= _SCALES[scale.lower()]
-        found.append(Quantity(match[0].strip(), value))
+        found.append(_with_unit(text, match.end(), Quantity(match[0].strip(), value)))
     for match in _CN_NUMERAL.finditer(text):
         parsed = chinese_numeral_value(match[0])
         if parsed is not None:
-            found.append(Quantity(match[0], parsed))
+            found.append(_with_unit(text, match.end(), Quantity(match[0], parsed)))
     for match in _EN_WORD_NUMBER.finditer(text):
         tens, unit, small, scale = match[1], match[2], match[3], match[4]
         value = float(
@@ -168,7 +237,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             value *= _EN_SCALES[scale.lower()]
         if value == 1 and not scale:
             continue  # "one" is far more often a pronoun than a number
-        found.append(Quantity(match[0], value))
+        found.append(_with_unit(text, match.end(), Quantity(match[0], value)))
     for match in _MONTH_WORD.finditer(text):
         name = (match[1] or match[2]).lower()
         month = next(n for m, n in _MONTHS.items() if m.startswith(name[:3]))
@@ -181,6 +250,18 @@ def units(text: str) -> frozenset[str]:
     """The units a text mentions, by canonical name (26% and 26 percent are both "percent")."""
     text = normalize(text)
     return frozenset(name for name, pattern in _UNIT_PATTERNS.items() if pattern.search(text))
+
+
+@lru_cache(maxsize=8192)
+def unit_mentions(text: str) -> dict[str, str]:
+    """Every unit a text mentions, time units too: canonical name -> the words it uses."""
+    text = normalize(text)
+    found = {}
+    for name, pattern in _MENTION_PATTERNS.items():
+        match = pattern.search(text)
+        if match:
+            found[name] = match[0]
+    return found
 
 
 def entities(text: str) -> list[str]:
