@@ -168,7 +168,7 @@ EN_UNITS = [
     ("days", "weeks", "hours"),
     ("weeks", "months", "days"),
     ("months", "years", "weeks"),
-    ("years", "months", "decades"),
+    ("years", "months", "weeks"),
     ("gigawatts", "megawatts"),
     ("GW", "MW"),
     ("MW", "GW"),

@@ -248,6 +248,13 @@ SAME_QUANTITY = [
         "They inspect the equipment once a year.",
     ),
     ("en-zh", "The route is 3 kilometres long.", "这条路线长3000米。", "这条路线长3公里。"),
+    ("en-zh", "The meeting lasted 30 minutes.", "会议持续了半个小时。", "会议持续了30分钟。"),
+    (
+        "zh-en",
+        "过去十年里，价格翻了一番。",
+        "Prices doubled over the past decade.",
+        "Prices have doubled in the past ten years.",
+    ),
 ]
 
 

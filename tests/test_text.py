@@ -35,6 +35,9 @@ def test_chinese_numerals(numeral: str, value: float) -> None:
         ("二十六个城市", "26 cities"),
         ("１２３", "123"),
         ("twenty-six cities", "26 cities"),
+        ("一刻钟", "15 minutes"),
+        ("半个小时", "half an hour"),
+        ("over the past decade", "过去十年"),
     ],
 )
 def test_same_quantity_across_writings(a: str, b: str) -> None:
@@ -49,6 +52,17 @@ def test_words_that_are_not_numbers() -> None:
 def test_units_have_one_name_per_meaning() -> None:
     assert units("up 12%") == units("up 12 percent")
     assert units("升温2℃") == units("升温2°C")
+    assert units("2.5 GW") == units("250万千瓦") == units("2,500 megawatts")
+
+
+def test_quantities_with_prefixed_units_compare_in_the_base_unit() -> None:
+    def keys(text: str) -> set[str]:
+        return {q.key for q in quantities(text)}
+
+    assert keys("2.5 gigawatts") == keys("250万千瓦") == keys("2,500 MW")
+    assert keys("2.5兆瓦") != keys("2.5吉瓦")
+    assert keys("3 km") == keys("3000米")
+    assert keys("500 kWh") == keys("500千瓦时") != keys("500 kW")
 
 
 def test_entities_include_codes_and_placeholders() -> None:

@@ -106,8 +106,31 @@ _TIME_UNITS = {
     "week": r"\bweeks?\b|" + _ZH_COUNT + "(?:周|星期|礼拜)",
     "month": r"\bmonths?\b|个月",
     "year": r"\byears?\b|" + _ZH_COUNT + "(?<![0-9])年",
-    "decade": r"\bdecades?\b",
 }
+# Durations said without their number, read as the number and unit they are, so that 半小时
+# agrees with "30 minutes" (and is not an hour put for minutes) and "a decade" with 十年.
+_DURATIONS = [
+    (r"一个半小时|\ban hour and a half\b|\b(?:one|1) and a half hours\b", 90, "minutes"),
+    (r"半个?小时|\bhalf an hour\b", 30, "minutes"),
+    (r"一刻钟|\b(?:a )?quarter of an hour\b", 15, "minutes"),
+    (
+        r"(?:(?<=\ba )|(?<=\bone )|(?<=\bthe )|(?<=\bpast )|(?<=\blast )|(?<=\bnext ))decade\b",
+        10,
+        "years",
+    ),
+]
+_DURATION = re.compile(
+    "|".join(f"(?P<d{i}>{pattern})" for i, (pattern, _, _) in enumerate(_DURATIONS)),
+    re.IGNORECASE,
+)
+
+
+def _duration(match: re.Match[str]) -> tuple[int, str]:
+    """(number, unit) of a duration `_DURATION` found."""
+    _, number, unit = _DURATIONS[int((match.lastgroup or "d0")[1:])]
+    return number, unit
+
+
 # What a unit measures: one replaced by another of the same dimension changes the quantity
 # (MW for GW, dollars for yuan, minutes for seconds).
 DIMENSIONS = {
@@ -213,9 +236,12 @@ def chinese_numeral_value(numeral: str) -> float | None:
 
 @lru_cache(maxsize=8192)
 def quantities(text: str) -> tuple[Quantity, ...]:
-    """Every number in a text, as value; month names count as their number."""
+    """Every number in a text, as value; month names count as their number, 半小时 as 30
+    (minutes)."""
     text = normalize(text)
-    found: list[Quantity] = []
+    found = [Quantity(m[0], float(_duration(m)[0])) for m in _DURATION.finditer(text)]
+    # Blanked out (not removed: offsets stay) so that 一 of 一刻钟 is not a number too.
+    text = _DURATION.sub(lambda m: " " * len(m[0]), text)
     for match in _ARABIC.finditer(text):
         value = float(match[1].replace(",", "") + (match[2] or ""))
         scale = match[3] or match[4]
@@ -255,7 +281,7 @@ def units(text: str) -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def unit_mentions(text: str) -> dict[str, str]:
     """Every unit a text mentions, time units too: canonical name -> the words it uses."""
-    text = normalize(text)
+    text = _DURATION.sub(lambda m: f" {_duration(m)[1]} ", normalize(text))
     found = {}
     for name, pattern in _MENTION_PATTERNS.items():
         match = pattern.search(text)
