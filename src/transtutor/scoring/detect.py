@@ -23,7 +23,7 @@ has one of its translations or the reference's rendering of it. What is neither 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -34,6 +34,7 @@ from transtutor.scoring import meaning
 from transtutor.scoring import text as tx
 
 Severity = Literal["minor", "major", "critical"]
+Same = Callable[[lx.Token, lx.Token, str], bool]
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
 # Below this embedding similarity to the source and every reference an answer is about
@@ -52,6 +53,9 @@ PARAPHRASE_AT = 0.5
 # ("Germany"/"Brazil" 0.56, "Tokyo"/"Beijing" 0.52) stay below 0.6.
 SAME_NAME_AT = 0.7
 WINDOW = 8  # words either side of the reference's position searched for a paraphrase
+# Words either side of the aligned position where a reference word of the other direction
+# counts ("has been cut" against "has risen": the alignment puts "risen" by "been").
+DIRECTION_WINDOW = 2
 
 
 MARKUP = re.compile(r"<[^<>]*>|https?://\S+|javascript:\S*|\{\{?\s*[\w.]*\s*\}?\}")
@@ -101,7 +105,7 @@ class Comparison:
         self.source_lemmas = frozenset(lemma for t in self.src for lemma in t.lemmas)
         self._free: list[int] | None = None
         self._by_key: dict[str, list[lx.Token]] | None = None
-        self._in_refs: dict[lx.Token, bool] = {}
+        self._in_refs: dict[tuple[lx.Token, Same], bool] = {}
         self._cand_index: tuple[frozenset[str], frozenset[str]] | None = None
 
     def licensed(self, token: lx.Token) -> bool:
@@ -191,15 +195,17 @@ class Comparison:
             for w in words
         )
 
-    def has_meaning(self, token: lx.Token, words: Iterable[lx.Token]) -> bool:
-        return any(lx.same_meaning(token, other, self.target_lang) for other in words)
+    def has_meaning(
+        self, token: lx.Token, words: Iterable[lx.Token], same: Same = lx.same_meaning
+    ) -> bool:
+        return any(same(token, other, self.target_lang) for other in words)
 
-    def in_references(self, token: lx.Token) -> bool:
-        """`has_meaning(token, self.ref_words)`, answered from an index: a long answer
+    def in_references(self, token: lx.Token, same: Same = lx.same_meaning) -> bool:
+        """`has_meaning(token, self.ref_words, same)`, answered from an index: a long answer
         against a long reference would otherwise compare every pair of words. Two words
         of the same meaning share a lemma or a translation (`lx.same_meaning`), so only the
         reference words that do are compared."""
-        known = self._in_refs.get(token)
+        known = self._in_refs.get((token, same))
         if known is not None:
             return known
         if self._by_key is None:
@@ -212,8 +218,8 @@ class Comparison:
             for key in token.lemmas | self._senses(token)
             for w in self._by_key.get(key, ())
         }
-        found = self.has_meaning(token, near.values())
-        self._in_refs[token] = found
+        found = self.has_meaning(token, near.values(), same)
+        self._in_refs[(token, same)] = found
         return found
 
     def _index(self, words: Iterable[lx.Token]) -> tuple[frozenset[str], frozenset[str]]:
@@ -265,6 +271,7 @@ def detect(
         # word replaced by its antonym say the same ("not cheap" / "expensive").
         flips, opposites = [], [o for o in opposites if o not in cancelled]
     found += flips + opposites
+    found += switched(c) if not opposites else []
     found += entities(c)
     found += unit_swaps(candidate, references, source, measured=False).values()
     taken = {e.expected for e in found} | {e.found for e in found}
@@ -398,12 +405,13 @@ def antonym(c: Comparison) -> list[DetectedError]:
     """A word of the answer whose opposite is what a reference (or the source) says."""
     found = []
     all_ref = [t for ref in c.refs for t in ref]
-    ref_lemmas = frozenset(lemma for t in all_ref for lemma in t.lemmas)
-    for token in c.cand:
+    ref_lemmas = frozenset(lemma for t in all_ref for lemma in _with_adjectives(t.lemmas))
+    for at, token in enumerate(c.cand):
         if lx.is_negation(token, c.target_lang):
             continue
         opposite = lx.antonyms(token, c.target_lang)
-        if not opposite or c.in_references(token):
+        direction = lx.direction_opposites(token, c.target_lang)
+        if not (opposite or direction) or c.in_references(token, lx.close_meaning):
             continue
         # Scan the words only when an index says one of them may be the opposite.
         maybe_ref = c.zh_target or bool(opposite & ref_lemmas)
@@ -427,6 +435,8 @@ def antonym(c: Comparison) -> list[DetectedError]:
             if opposite & c.source_options
             else None
         )
+        if expected is None and source_word is None and direction:
+            expected = _direction_at(c, at, direction)
         if expected is None and (source_word is None or len(token.text) == 1):
             # One-character Chinese words (前, 后) need a reference that says the opposite.
             continue
@@ -447,10 +457,21 @@ def antonym(c: Comparison) -> list[DetectedError]:
     return found
 
 
+def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token | None:
+    """A reference word of the other direction standing where answer word `at` stands
+    ("cut" where the answer has "risen"): only there, since a sentence may say both."""
+    for ref in c.refs:
+        start, end = counterpart(c.cand, ref, at)
+        for word in ref[max(0, start - DIRECTION_WINDOW) : end + DIRECTION_WINDOW]:
+            if _opposite(c, word, direction):
+                return word
+    return None
+
+
 def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bool:
-    """Does this reference word say one of the opposites (itself or a near-synonym of one:
-    降低 for 减少, the antonym of 增加)?"""
-    if ref_word.lemmas & opposite:
+    """Does this reference word say one of the opposites (itself, its adjective for an adverb:
+    "warmly", or a near-synonym of one: 降低 for 减少, the antonym of 增加)?"""
+    if _with_adjectives(ref_word.lemmas) & opposite:
         return True
     if not c.zh_target or len(ref_word.text) < 2:
         return False
@@ -460,6 +481,51 @@ def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bo
         for o in listed
         if len(o) >= 2
     )
+
+
+def _with_adjectives(lemmas: frozenset[str]) -> frozenset[str]:
+    """Lemmas, and the adjective of an English adverb in -ly ("warmly": warm)."""
+    return lemmas | {lemma[:-2] for lemma in lemmas if lemma.endswith("ly") and len(lemma) > 5}
+
+
+# A device or setting switched on or off: "turn on", "switch it off", "enable", "disable".
+SWITCH_VERBS = frozenset({"turn", "switch", "power", "log"})
+SWITCH_WORDS = {
+    "on": frozenset({"enable", "activate"}),
+    "off": frozenset({"disable", "deactivate"}),
+}
+
+
+def _switches(words: tuple[lx.Token, ...], text: str) -> list[tuple[str, str]]:
+    """(on or off, the words that say it) for each switching in English words."""
+    found = []
+    for i, token in enumerate(words):
+        state = token.text.casefold()
+        verb = next((j for j in (i - 1, i - 2) if j >= 0 and words[j].lemmas & SWITCH_VERBS), None)
+        if state in SWITCH_WORDS and verb is not None:
+            found.append((state, _span(words, verb, i + 1, text)))
+        found += [(s, token.text) for s, verbs in SWITCH_WORDS.items() if token.lemmas & verbs]
+    return found
+
+
+def switched(c: Comparison) -> list[DetectedError]:
+    """Switched off where every reference switches on (or the reverse): critical."""
+    if c.zh_target:
+        return []
+    said = [_switches(ref, text) for ref, text in zip(c.refs, c.references, strict=True)]
+    found = []
+    for state, words in _switches(c.cand, c.candidate):
+        theirs = [dict(s) for s in said]
+        other = "off" if state == "on" else "on"
+        if all(other in s and state not in s for s in theirs) and other not in dict(
+            _switches(c.cand, c.candidate)
+        ):
+            found.append(
+                DetectedError(
+                    "antonym", "Accuracy/Mistranslation", "critical", words, theirs[0][other]
+                )
+            )
+    return found
 
 
 def _names(words: tuple[lx.Token, ...], text: str) -> list[lx.Token]:
@@ -498,14 +564,14 @@ def entities(c: Comparison) -> list[DetectedError]:
     cand_folded |= {name for t in c.cand for name in _abbreviated(t.text, ref_names)}
     found = []
     source_folded = c.source.casefold()
+    ref_folded = [{_folded(t) for t in r} for r in c.refs]
     for name in _names(ref, ref_text):
-        if name.text.casefold() in cand_folded:
+        folded = _folded(name)  # "China's" is China
+        if folded in cand_folded:
             continue
-        if name.text.casefold() not in source_folded and not name.lemmas & c.source_options:
+        if folded not in source_folded and not (name.lemmas | {folded}) & c.source_options:
             continue  # a name the source does not have (in Latin script or in the lexicon)
-        if any(name.text.casefold() in {t.text.casefold() for t in r} for r in c.refs) and any(
-            name.text.casefold() not in {t.text.casefold() for t in r} for r in c.refs
-        ):
+        if any(folded not in words for words in ref_folded):
             continue  # one reference does without it
         if c.has_meaning(name, c.cand):
             continue

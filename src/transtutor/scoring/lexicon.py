@@ -459,6 +459,18 @@ ZH_ANTONYMS = (
     "长期:短期 上周:下周 上个月:下个月 去年:明年 昨天:明天 以前:以后 过去:将来 之前:以后 "
     "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能 继续:停止 继续:终止 继续:中止"
 )
+# Words of one direction against words of the other: not antonyms word for word ("risen" and
+# "cut"), but opposite where they stand, so `direction_opposites` counts them only at the same
+# place as the reference's word (see `detect.antonym`).
+EN_DIRECTIONS = (
+    "rise|increase|grow|climb|soar|surge|raise|boost|expand|lengthen|extend|strengthen|enhance"
+    "|accelerate|widen|deepen:fall|drop|decline|decrease|reduce|cut|shrink|shorten|lower|plunge"
+    "|slash|weaken|lessen|curb|narrow|slow|contract|tumble"
+)
+ZH_DIRECTIONS = (
+    "上升|增加|增长|提高|提升|升高|增强|扩大|延长|加强|上涨|增多|加快|加速|扩展|深化"
+    ":下降|减少|降低|减弱|缩小|缩短|削减|下跌|减小|压缩|放缓|减速|收缩|缩减|下滑"
+)
 _EN_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 EN_NEGATIVE_PREFIXES = _EN_NEG_PREFIXES
 _ZH_NEG_PREFIXES = ("不", "非", "无", "未")
@@ -475,6 +487,24 @@ def _pairs(text: str) -> dict[str, frozenset[str]]:
 
 EN_ANTONYM_TABLE = _pairs(EN_ANTONYMS)
 ZH_ANTONYM_TABLE = _pairs(ZH_ANTONYMS)
+
+
+def _poles(text: str) -> dict[str, frozenset[str]]:
+    up, down = (frozenset(side.split("|")) for side in text.split(":"))
+    return {**dict.fromkeys(up, down), **dict.fromkeys(down, up)}
+
+
+_DIRECTION_TABLES = {"en": _poles(EN_DIRECTIONS), "zh": _poles(ZH_DIRECTIONS)}
+
+
+@lru_cache(maxsize=65536)
+def direction_opposites(token: Token, lang: str) -> frozenset[str]:
+    """The words of the other direction (up / down) than this one, beyond its antonyms."""
+    table = _DIRECTION_TABLES[lang]
+    found: set[str] = set()
+    for lemma in token.lemmas:
+        found |= table.get(lemma, frozenset())
+    return frozenset(found) - antonyms(token, lang)
 
 
 @dataclass(frozen=True)
@@ -807,6 +837,18 @@ def same_meaning(a: Token, b: Token, lang: str) -> bool:
         return bool(ga and gb and _strong_overlap(ga, gb))
     za, zb = en_chinese(a.lemmas), en_chinese(b.lemmas)
     return bool(za & zb)
+
+
+def close_meaning(a: Token, b: Token, lang: str) -> bool:
+    """`same_meaning` without English words linked by one one-character Chinese word alone,
+    which glosses too many senses (掉: "drop", "exchange", "reduce"): before calling a word
+    an opposite, what it shares with the reference must be more than that."""
+    if lang == "zh" or a.lemmas & b.lemmas:
+        return same_meaning(a, b, lang)
+    if b.lemmas & antonyms(a, lang):
+        return False
+    shared = en_chinese(a.lemmas) & en_chinese(b.lemmas)
+    return len(shared) >= 2 or any(len(word) >= 2 for word in shared)
 
 
 def _antonym_parts(a: str, b: str) -> frozenset[str]:
