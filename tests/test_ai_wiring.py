@@ -402,6 +402,23 @@ async def test_the_second_opinion_failing_leaves_the_feedback_alone(
     await app.core.assist.idle()
     last = [getattr(m, "text", "") for m in session.requests][-1]
     assert "No second opinion this time" in last
+    # Still failing: the next answers get their feedback and no second failure line.
+    standin.default = Raw("{broken")
+    for _ in range(3):
+        assert score_in(await answer(client)) > 0
+        await app.core.assist.idle()
+    texts = [getattr(m, "text", "") for m in session.requests]
+    assert sum("No second opinion this time" in t for t in texts) == 1
+    # It comes back, then fails again: that failure is news.
+    standin.default = Reply(JUDGEMENT)
+    await answer(client)
+    await app.core.assist.idle()
+    assert "Second opinion" in [getattr(m, "text", "") for m in session.requests][-1]
+    standin.default = Raw("{broken")
+    await answer(client)
+    await app.core.assist.idle()
+    texts = [getattr(m, "text", "") for m in session.requests]
+    assert sum("No second opinion this time" in t for t in texts) == 2
 
 
 # ai_critique

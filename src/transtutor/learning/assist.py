@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from transtutor.ai import (
@@ -35,6 +35,9 @@ from transtutor.learning.ports import AiRecords, AssistStores
 from transtutor.learning.records import AiUsage, LastAttempt
 
 log = logging.getLogger("transtutor.ai")
+# A learner told that the second opinion failed is not told again for this long, unless one
+# has come through since: one line per outage, not one per answer until the circuit opens.
+FAILURE_QUIET = timedelta(minutes=30)
 
 
 class NothingToExplain(TranstutorError):
@@ -125,6 +128,7 @@ class Assist:
         self.clock = clock
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ready: set[int] = set()  # told once, and not turned off: no store read needed
+        self._failure_told: dict[int, datetime] = {}
 
     @property
     def configured(self) -> bool:
@@ -141,6 +145,7 @@ class Assist:
     def forget(self, user_id: int) -> None:
         """Drop what is remembered of the learner (after /ai on|off, /forget)."""
         self._ready.discard(user_id)
+        self._failure_told.pop(user_id, None)
         if isinstance(self.provider.opt_outs, StoredOptOuts):
             self.provider.opt_outs.forget(user_id)
 
@@ -157,6 +162,16 @@ class Assist:
         if told_now:
             return False
         self._ready.add(user_id)
+        return True
+
+    def failure_due(self, user_id: int) -> bool:
+        """Should the learner hear that the second opinion failed? Once per FAILURE_QUIET,
+        and again after one has come through."""
+        now = self.clock()
+        told = self._failure_told.get(user_id)
+        if told is not None and now - told < FAILURE_QUIET:
+            return False
+        self._failure_told[user_id] = now
         return True
 
     async def is_off(self, user_id: int) -> bool:
@@ -229,6 +244,7 @@ class Assist:
             references=exercise.references,
             learner=user_id,
         )
+        self._failure_told.pop(user_id, None)  # the next failure is news again
         agreed = agreement(judged.errors, offline)
         counts = (agreed.matched, agreed.ai_only, agreed.offline_only, agreed.same_severity)
         last = await self.runner.db(self.store.ai.last_attempt, user_id)

@@ -73,7 +73,7 @@ async def second_opinion(
             feedback.result.errors,
         )
     except AiUnavailable as exc:
-        if exc.reason not in QUIET:
+        if exc.reason not in QUIET and assist.failure_due(user_id):
             await message.answer(t("ai.opinion_failed", line=quote(exc.line(t.language))))
         return
     if opinion is not None:
