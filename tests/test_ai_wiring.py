@@ -17,9 +17,11 @@ import pytest
 
 from tests.ai_standin import Behaviour, Hang, Raw, Reply, StandIn, Status, closed_port_url
 from tests.chat import ChatClient
+from tests.cli_process import run as cli
 from tests.conftest import Built
 from tests.own_course import COURSE, write_course
 from transtutor.ai import LEARNER_LINES, Reason
+from transtutor.store import Store
 from transtutor_bot import render_practice
 from transtutor_bot.app import App
 from transtutor_bot.i18n import Translator
@@ -285,6 +287,34 @@ async def test_drafts_are_fetched_once_at_start_and_stored_with_the_version(
         *versions,
         versions[-1] + 1,
     ]
+
+
+async def test_transtutor_import_fetches_drafts_or_says_how_to_get_them(
+    tmp_path: Path, standin: StandIn
+) -> None:
+    standin.default = Reply("The city has three million inhabitants.")
+    course = draft_course(tmp_path)
+    db = tmp_path / "cli.db"
+    refused = await asyncio.to_thread(cli, "import", str(course), db=db)
+    assert refused.returncode == 1 and "TRANSTUTOR_AI_URL" in refused.stderr
+    assert not db.exists() and standin.requests == []
+    env = {"TRANSTUTOR_AI_URL": standin.url, "TRANSTUTOR_AI_MODEL": MODEL, "TRANSTUTOR_AI_KEY": KEY}
+    done = await asyncio.to_thread(cli, "import", str(course), db=db, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "2 MT draft(s) fetched, 0 reused" in done.stdout and KEY not in done.stdout
+    assert len(standin.requests) == 2
+    reader = Store.open_reader(db)
+    try:
+        stored = reader.content.exercise_set("own-zh-en")
+    finally:
+        reader.close()
+    assert stored is not None
+    drafts = [(e.mt, e.mt_engine) for e in stored.exercises if e.type.value == "post_edit"]
+    assert drafts == [("The city has three million inhabitants.", MODEL)] * 2
+    # Imported again without a provider: the stored drafts serve, nothing is asked.
+    again = await asyncio.to_thread(cli, "import", str(course), db=db)
+    assert again.returncode == 0, again.stderr
+    assert "0 MT draft(s) fetched, 2 reused" in again.stdout and len(standin.requests) == 2
 
 
 async def test_the_exercise_message_names_the_drafts_engine(

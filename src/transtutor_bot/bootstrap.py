@@ -210,27 +210,7 @@ def complete_drafts(
     needing = [s for s in library.sets.values() if needs_drafts(s)]
     if not needing:
         return library, []
-
-    async def fill() -> list[Drafted | ImportRejected]:
-        # A provider of its own, on this thread's loop: the bot's one lives on the bot's loop.
-        provider = Provider(settings.ai)
-        drafting = Drafting(
-            database.runner, database.store.ai, provider if provider.configured else None
-        )
-        done: list[Drafted | ImportRejected] = []
-        try:
-            for exercise_set in needing:
-                try:
-                    done.append(await drafting.complete(exercise_set))
-                except ImportRejected as exc:
-                    done.append(exc)
-        finally:
-            await provider.aclose()
-        return done
-
-    # Start-up may run inside an event loop (tests) or not (the CLI): a thread of its own.
-    with ThreadPoolExecutor(1, thread_name_prefix="drafts") as pool:
-        results = pool.submit(asyncio.run, fill()).result()
+    results = fetch_drafts([(s, "") for s in needing], settings, database)
     sets: dict[str, ExerciseSet] = dict(library.sets)
     notes = []
     for exercise_set, result in zip(needing, results, strict=True):
@@ -257,6 +237,34 @@ def complete_drafts(
     for note in notes:
         log.warning(note)
     return replace(library, sets=sets), notes
+
+
+def fetch_drafts(
+    needing: list[tuple[ExerciseSet, str]], settings: Settings, database: Database
+) -> list[Drafted | ImportRejected]:
+    """`Drafting.complete` for each (set, file name): stored drafts reused, missing ones
+    fetched, or the set refused without a provider."""
+
+    async def fill() -> list[Drafted | ImportRejected]:
+        # A provider of its own, on this thread's loop: the bot's one lives on the bot's loop.
+        provider = Provider(settings.ai)
+        drafting = Drafting(
+            database.runner, database.store.ai, provider if provider.configured else None
+        )
+        done: list[Drafted | ImportRejected] = []
+        try:
+            for exercise_set, file in needing:
+                try:
+                    done.append(await drafting.complete(exercise_set, file))
+                except ImportRejected as exc:
+                    done.append(exc)
+        finally:
+            await provider.aclose()
+        return done
+
+    # Start-up may run inside an event loop (tests) or not (the CLI): a thread of its own.
+    with ThreadPoolExecutor(1, thread_name_prefix="drafts") as pool:
+        return pool.submit(asyncio.run, fill()).result()
 
 
 def open_existing(settings: Settings) -> tuple[Database, Course]:

@@ -8,7 +8,7 @@ else `TRANSTUTOR_EXERCISES`.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from transtutor.content.courses import COURSE_FILE, adopt_course, course_change, course_dir_of
@@ -18,6 +18,7 @@ from transtutor.content.library import load_catalog, parse_file, set_files
 from transtutor.content.models import Course
 from transtutor.errors import ImportRejected
 from transtutor.store import Store
+from transtutor.store.threaded import Database
 from transtutor_bot.config import Settings
 
 
@@ -115,6 +116,55 @@ def check(raw_paths: list[str], settings: Settings) -> int:
     return 1 if failed or missing else 0
 
 
+def _with_drafts(
+    parsed_sets: list[tuple[Path, ParsedSet]], settings: Settings
+) -> list[tuple[Path, ParsedSet]] | None:
+    """The sets with MT drafts in their post_edit exercises written without `mt`, from the
+    database (drafts an earlier import stored) or the AI provider; None, and the reasons
+    printed, when a set cannot have them. An exercise whose draft the provider fails to give
+    is left out, as the bot does at an upload."""
+    needing = [(path, p) for path, p in parsed_sets if needs_drafts(p.exercise_set)]
+    if not needing:
+        return parsed_sets
+    if not settings.ai.configured and not settings.db.is_file():
+        for path, _ in needing:
+            print(
+                f"✗ {path}: post_edit exercises without mt need MT drafts from an AI provider: "
+                "set TRANSTUTOR_AI_URL, TRANSTUTOR_AI_MODEL and TRANSTUTOR_AI_KEY, or give "
+                "each an mt",
+                file=sys.stderr,
+            )
+        return None
+    from transtutor_bot.bootstrap import fetch_drafts  # the provider, only when needed
+
+    # Drafts are stored in the database (so a re-import reuses them, as the bot does).
+    database = Database.open(settings.db)
+    try:
+        results = fetch_drafts(
+            [(p.exercise_set, path.name) for path, p in needing], settings, database
+        )
+    finally:
+        database.close()
+    completed = dict(parsed_sets)
+    refused = False
+    for (path, parsed), result in zip(needing, results, strict=True):
+        if isinstance(result, ImportRejected):
+            print(f"✗ {path}:", file=sys.stderr)
+            _print_problems(result)
+            refused = True
+            continue
+        held = ", ".join(f"{h.exercise_id} ({h.reason})" for h in result.held_back)
+        if result.exercise_set is None:
+            print(f"✗ {path}: no MT draft could be had for any exercise: {held}", file=sys.stderr)
+            refused = True
+            continue
+        completed[path] = replace(parsed, exercise_set=result.exercise_set)
+        print(f"  {path.name}: {result.fetched} MT draft(s) fetched, {result.reused} reused")
+        if held:
+            print(f"  {path.name}: held back, no MT draft could be had: {held}", file=sys.stderr)
+    return None if refused else list(completed.items())
+
+
 def import_(raw_paths: list[str], settings: Settings) -> int:
     """Validate the course and every file first; write only if all of it may be imported.
     A refused import creates no database file."""
@@ -136,22 +186,16 @@ def import_(raw_paths: list[str], settings: Settings) -> int:
     if not parsed_sets:
         print("no exercise-set files found", file=sys.stderr)
         return 1
-    drafting = [(path, p) for path, p in parsed_sets if needs_drafts(p.exercise_set)]
-    for path, _ in drafting:
-        print(
-            f"✗ {path}: post_edit exercises without mt need MT drafts, which the bot fetches "
-            "from the AI provider: put the file in TRANSTUTOR_EXERCISES (drafts are fetched at "
-            "start) or send it to the bot in the chat",
-            file=sys.stderr,
-        )
-    if drafting:
-        print("nothing was imported.", file=sys.stderr)
-        return 1
     # Refuse another course before the database file is created or touched.
     database = str(settings.db)
     course_change(
         held.course, catalog.course, held.evidence, course_file=course_file, database=database
     )
+    drafted = _with_drafts(parsed_sets, settings)
+    if drafted is None:
+        print("nothing was imported.", file=sys.stderr)
+        return 1
+    parsed_sets = drafted
     _notes(catalog)
     store = Store.open(settings.db)
     try:
