@@ -184,6 +184,22 @@ DETECTED = [
     ),
     (
         "en-zh",
+        "The museum's online exhibition has attracted 2 million visitors from abroad.",
+        "该博物馆的线下展览已吸引了200万名海外观众。",
+        ["该博物馆的线上展览已吸引了200万名海外观众。"],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "Electric vehicles made up more than half of new car sales in 2025.",
+        "2025年电动汽车在新车销售中的占比低于一半。",
+        ["2025年，电动汽车占新车销量的一半以上。"],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
         "The wind farm will supply clean electricity to about 300,000 households.",
         "该风电场将为约30万户家庭提供清洁电力，这一消息令许多观察人士感到意外。",
         ["该风电场将为约30万户家庭提供清洁电力。"],

@@ -443,7 +443,7 @@ EN_ANTONYMS = (
     "top:bottom male:female sufficient:insufficient adequate:inadequate visible:invisible "
     "likely:unlikely possible:impossible able:unable necessary:unnecessary last:next "
     "yesterday:tomorrow long-term:short-term keep:stop continue:stop continue:halt "
-    "continue:end"
+    "continue:end enable:disable activate:deactivate"
 )
 ZH_ANTONYMS = (
     "上升:下降 上涨:下跌 增加:减少 增长:下降 增长:减少 提高:降低 提升:降低 升高:降低 增强:减弱 "
@@ -457,7 +457,8 @@ ZH_ANTONYMS = (
     "通胀:通缩 北:南 东:西 男:女 充足:不足 足够:不足 可能:不可能 必要:不必要 改善:恶化 "
     "涨:跌 升:降 增:减 加:减 严重:轻微 重大:轻微 更多:更少 超过:低于 高于:低于 以上:以下 "
     "长期:短期 上周:下周 上个月:下个月 去年:明年 昨天:明天 以前:以后 过去:将来 之前:以后 "
-    "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能 继续:停止 继续:终止 继续:中止"
+    "前:后 最早:最晚 首次:最后 第一:最后 可以:禁止 能:不能 继续:停止 继续:终止 继续:中止 "
+    "线上:线下 在线:离线 上线:下线 打开:关闭 开启:关闭 启用:停用 启用:禁用"
 )
 # Words of one direction against words of the other: not antonyms word for word ("risen" and
 # "cut"), but opposite where they stand, so `direction_opposites` counts them only at the same
@@ -469,7 +470,9 @@ EN_DIRECTIONS = (
 )
 ZH_DIRECTIONS = (
     "上升|增加|增长|提高|提升|升高|增强|扩大|延长|加强|上涨|增多|加快|加速|扩展|深化"
+    "|超过|高于|以上|多于|大于|超出"
     ":下降|减少|降低|减弱|缩小|缩短|削减|下跌|减小|压缩|放缓|减速|收缩|缩减|下滑"
+    "|低于|以下|少于|小于|不到|不足"
 )
 _EN_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 EN_NEGATIVE_PREFIXES = _EN_NEG_PREFIXES
@@ -533,6 +536,11 @@ def _jieba() -> object:
     jieba.setLogLevel(60)
     with _LOCK:
         jieba.initialize()
+        # The opposites the detector compares are words, whatever jieba's dictionary says
+        # (it cuts 线上 into 线 / 上).
+        for word in {*ZH_ANTONYM_TABLE, *_DIRECTION_TABLES["zh"]}:
+            if len(word) >= 2:
+                jieba.add_word(word)
     return jieba
 
 
