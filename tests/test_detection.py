@@ -184,6 +184,22 @@ DETECTED = [
     ),
     (
         "en-zh",
+        "The new battery can be charged to 80% in just 15 minutes.",
+        "这款新电池只需15分钟即可至80%。",
+        ["这款新电池只需15分钟即可充电至80%。"],
+        "omission",
+        "major",
+    ),
+    (
+        "zh-en",
+        "但如果你在宇宙中度假时听到这个声音，我建议你赶快跑。",
+        "But if you hear this sound while on holiday in space, I suggest you run.",
+        ["But if you hear this sound while on holiday in space, I suggest you run immediately."],
+        "omission",
+        "major",
+    ),
+    (
+        "en-zh",
         "The museum's online exhibition has attracted 2 million visitors from abroad.",
         "该博物馆的线下展览已吸引了200万名海外观众。",
         ["该博物馆的线上展览已吸引了200万名海外观众。"],

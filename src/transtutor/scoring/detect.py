@@ -56,6 +56,10 @@ WINDOW = 8  # words either side of the reference's position searched for a parap
 # Words either side of the aligned position where a reference word of the other direction
 # counts ("has been cut" against "has risen": the alignment puts "risen" by "been").
 DIRECTION_WINDOW = 2
+# An answer that keeps this share of its closest reference's words in order follows it;
+# a word left out between FLANK equal words on each side is then an omission (`dropped`).
+FOLLOWS = 0.75
+FLANK = 2
 
 
 MARKUP = re.compile(r"<[^<>]*>|https?://\S+|javascript:\S*|\{\{?\s*[\w.]*\s*\}?\}")
@@ -252,8 +256,10 @@ def detect(
     Numbers, untranslated text, terminology and punctuation come from the rubric checks (see
     `transtutor.scoring.scorer`); everything else that changes the meaning is found here.
     """
-    # Markup, links and placeholders are not words of the translation: never quoted back.
+    # Markup, links and placeholders are not words of the translation: never quoted back,
+    # nor expected from the references (the rubric's placeholder check keeps them).
     candidate = MARKUP.sub(lambda m: " " * len(m[0]), candidate)
+    references = [MARKUP.sub(lambda m: " " * len(m[0]), r) for r in references]
     if not candidate.strip() or not references:
         return []
     if _squash(candidate) in {_squash(r) for r in references}:
@@ -276,6 +282,7 @@ def detect(
     found += unit_swaps(candidate, references, source, measured=False).values()
     taken = {e.expected for e in found} | {e.found for e in found}
     found += coverage(c, taken)
+    found += dropped(c, taken | {e.expected for e in found})
     found += additions(c)
     return sort_errors(found)
 
@@ -703,6 +710,64 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
                 DetectedError("omission", "Accuracy/Omission", severity, "", expected, word.text)
             )
     return found
+
+
+def dropped(c: Comparison, taken: set[str]) -> list[DetectedError]:
+    """Content words of the closest reference that the answer leaves out where it otherwise
+    follows that reference word for word, said nowhere else in it and by every reference: an
+    omission. (A paraphrase rewords, so its differences are replacements, not gaps.)"""
+    best = c.closest_reference()
+    if best < 0:
+        return []
+    ref = c.refs[best]
+    found = []
+    # The parts of hyphenated words count ("research-a", a typo, still says "research").
+    parts = {part for t in c.cand for part in t.text.casefold().split("-")}
+    codes = _opcodes(tuple(_keys(ref)), tuple(_keys(c.cand)))
+    shared = sum(i2 - i1 for tag, i1, i2, _, _ in codes if tag == "equal")
+    if shared < FOLLOWS * len(ref):
+        return []  # a rewording: what it leaves out may be said another way
+    for at, (tag, i1, i2, j1, _) in enumerate(codes):
+        # A gap of a word or two between runs the answer shares with the reference word for
+        # word (or at its end): where a restructured sentence differs, nothing is matched.
+        if tag != "delete" or i2 - i1 > 2 or not _flanked(codes, at):
+            continue
+        for k, word in enumerate(ref[i1:i2], start=i1):
+            if (
+                not lx.is_content(word, c.target_lang)
+                or word.text.casefold() in parts
+                or _in_order_to(ref, k)
+                or lx.is_negation(word, c.target_lang)
+                # numbers and units are the number check's
+                or any(ch.isdigit() for ch in word.text)
+                or tx.unit_mentions(word.text)
+                or word.text in taken
+                or c.rendered_by(word, c.cand)
+                or not all(c.has_meaning(word, other) for other in c.refs)
+                or c.paraphrased((j1, j1), word.text)
+            ):
+                continue
+            severity: Severity = "major" if _major_word(word, c.target_lang) else "minor"
+            found.append(DetectedError("omission", "Accuracy/Omission", severity, "", word.text))
+    return found
+
+
+def _in_order_to(words: tuple[lx.Token, ...], at: int) -> bool:
+    """Is word `at` the "order" of "in order to / that" (which says what "to" says)?"""
+    folded = [t.text.casefold() for t in words[max(0, at - 1) : at + 2]]
+    return folded[1:2] == ["order"] and folded[:1] == ["in"] and folded[2:] in (["to"], ["that"])
+
+
+def _flanked(codes: tuple[tuple[str, int, int, int, int], ...], at: int) -> bool:
+    """Is opcode `at` between two runs of at least FLANK equal words (one, at an end)?"""
+
+    def equal(k: int) -> bool:
+        if k < 0 or k >= len(codes):
+            return True  # the start or the end of the sentence
+        tag, i1, i2, _, _ = codes[k]
+        return tag == "equal" and i2 - i1 >= FLANK
+
+    return equal(at - 1) and equal(at + 1) and not (at == 0 and at == len(codes) - 1)
 
 
 def _weighty_source(word: lx.Token, lang: str) -> bool:

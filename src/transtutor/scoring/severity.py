@@ -93,8 +93,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "«{found}» —— {where_zh}。",
     },
     "omission": {
-        "en": "Omitted: the source's {source} ({expected}) is not translated.",
-        "zh": "漏译：原文的“{source}”（{expected}）没有译出。",
+        "en": "Omitted: {what_en} is not translated.",
+        "zh": "漏译：{what_zh}没有译出。",
     },
     "addition": {
         "en": "«{found}» is not in the source: an addition.",
@@ -159,6 +159,16 @@ def feedback(error: DetectedError) -> dict[str, str]:
         "source": error.source or error.expected,
         "where_en": _where(error, "en"),
         "where_zh": _where(error, "zh"),
+        "what_en": (
+            f"the source's {error.source} ({error.expected})"
+            if error.source
+            else f"«{error.expected}» of the reference"
+        ),
+        "what_zh": (
+            f"原文的“{error.source}”（{error.expected}）"
+            if error.source
+            else f"参考译文中的“{error.expected}”"
+        ),
         "src_en": f" (the source has {error.source})" if error.source else "",
         "src_zh": f"（原文为“{error.source}”）" if error.source else "",
         "exp_en": f": expected «{error.expected}»" if error.expected else "",
