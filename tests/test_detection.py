@@ -338,6 +338,43 @@ def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> No
     assert result.feedback("zh")[0] == "【严重】«minutes» —— 应为 `seconds`：单位有误。"
 
 
+def test_a_name_every_reference_gives_is_expected(library: Library, scorer: Scorer) -> None:
+    # The lexicon cannot say that 中外 names China; both references do.
+    exercises = {e.id: (e, s) for s in library.sets.values() for e in s.exercises}
+    exercise, exercise_set = exercises["icz-007"]
+    answer = "Panda diplomacy has played a special part in promoting friendship between Brazil and the rest of the world."
+    result = scorer.score_exercise(exercise, exercise_set, answer)
+    assert ("entity", "critical") in kinds(result) and result.score < 70
+    assert "«Brazil»" in result.feedback("en")[0] and "China" in result.feedback("en")[0]
+
+
+def test_not_with_a_number_is_less_than_and_not_a_negation(scorer: Scorer) -> None:
+    less = score(
+        scorer,
+        "Electric vehicles made up less than half of new car sales in 2025.",
+        "2025年，电动汽车占新车销量不到一半。",
+        ["2025年，电动汽车占新车销量的一半以下。"],
+        source_lang="en",
+    )
+    assert less.errors == [] and less.score >= 90
+    more = score(
+        scorer,
+        "Electric vehicles made up more than half of new car sales in 2025.",
+        "2025年，电动汽车占新车销量不到一半。",
+        ["2025年，电动汽车占新车销量的一半以上。"],
+        source_lang="en",
+    )
+    assert ("antonym", "critical") in kinds(more)
+    # 不良贷款 is "non-performing loans", not a negation of the source.
+    flipped = score(
+        scorer,
+        "该银行去年的不良贷款率下降至1.2%。",
+        "Last year, the bank's NPL ratio did not drop to 1.2 percent.",
+        ["The bank's non-performing loan ratio fell to 1.2% last year."],
+    )
+    assert ("polarity", "critical") in kinds(flipped)
+
+
 def test_a_dropped_unit_is_one_major_error(scorer: Scorer) -> None:
     result = score(
         scorer,

@@ -318,7 +318,22 @@ def _negations(words: tuple[lx.Token, ...], lang: str) -> list[int]:
     if lang == "en":
         # "not until ten years later" says when, not whether: "only ten years later".
         found = [i for i in found if i + 1 >= len(words) or words[i + 1].text.casefold() != "until"]
+    else:
+        # 不到一半, 不到30% say "less than" (compared by direction); 听不到 is "cannot hear".
+        found = [i for i in found if not (words[i].text == "不到" and _counts(words, i + 1))]
     return found
+
+
+def _counts(words: tuple[lx.Token, ...], at: int) -> bool:
+    """Is word `at` a number or a share (一半, 30%, 三成)?"""
+    if at >= len(words):
+        return False
+    text = words[at].text
+    return (
+        text[0].isdigit()
+        or text[0] in "一二两三四五六七八九十百千万半"
+        or bool(tx.quantities(text))
+    )
 
 
 def _prefix_opposite(negated: lx.Token, words: tuple[lx.Token, ...]) -> bool:
@@ -414,10 +429,10 @@ def antonym(c: Comparison) -> list[DetectedError]:
     all_ref = [t for ref in c.refs for t in ref]
     ref_lemmas = frozenset(lemma for t in all_ref for lemma in _with_adjectives(t.lemmas))
     for at, token in enumerate(c.cand):
-        if lx.is_negation(token, c.target_lang):
+        direction = lx.direction_opposites(token, c.target_lang)
+        if lx.is_negation(token, c.target_lang) and not direction:  # 不到 is "less than" too
             continue
         opposite = lx.antonyms(token, c.target_lang)
-        direction = lx.direction_opposites(token, c.target_lang)
         if not (opposite or direction) or c.in_references(token, lx.close_meaning):
             continue
         # Scan the words only when an index says one of them may be the opposite.
@@ -576,12 +591,20 @@ def entities(c: Comparison) -> list[DetectedError]:
         folded = _folded(name)  # "China's" is China
         if folded in cand_folded:
             continue
-        if folded not in source_folded and not (name.lemmas | {folded}) & c.source_options:
-            continue  # a name the source does not have (in Latin script or in the lexicon)
         if any(folded not in words for words in ref_folded):
             continue  # one reference does without it
-        if c.has_meaning(name, c.cand):
+        in_source = folded in source_folded or (name.lemmas | {folded}) & c.source_options
+        if not in_source and len(c.refs) < 2:
+            # A name the source does not have (in Latin script or in the lexicon), unless
+            # several references agree on it (the lexicon misses 中 of 中外: China).
             continue
+        # Said another way ("the galaxy" for the Milky Way), unless a new name stands where
+        # the reference has it: "Brazil" for China is no synonym because "part" shares a
+        # rare gloss with China (五方).
+        if c.has_meaning(name, c.cand):
+            start, end = counterpart(ref, c.cand, ref.index(name))
+            if not any(t in new_names for t in c.cand[start:end]):
+                continue
         if new_names and meaning.similarity(new_names[0].text, name.text) >= SAME_NAME_AT:
             new_names.pop(0)  # a near-synonym of a capitalised common word: Avenue / Street
             continue

@@ -673,8 +673,12 @@ _ZH_NOT_NEGATIONS = frozenset(
         "不同于",
         "不可或缺",
         "不可思议",
+        # "less than", which the direction check compares
+        "不足",
     ]
 )
+# Words that begin with a negation character but name a thing: 不良贷款 (non-performing loans).
+_ZH_NOT_NEGATION_PREFIXES = ("不良",)
 
 
 @lru_cache(maxsize=65536)
@@ -684,6 +688,7 @@ def is_negation(token: Token, lang: str) -> bool:
             len(token.text) > 1
             and token.text[0] in "不没未"
             and token.text not in _ZH_NOT_NEGATIONS
+            and not token.text.startswith(_ZH_NOT_NEGATION_PREFIXES)
         )
     folded = token.text.casefold().replace("’", "'")
     return folded in EN_NEGATIONS or folded.endswith("n't")
