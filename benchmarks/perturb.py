@@ -8,7 +8,7 @@ Kinds and the severity a translation teacher gives them:
 
 - critical: negation flipped, a word replaced by its antonym, a number replaced, a name replaced,
   a unit replaced by another of its kind (minutes for seconds, MW for GW);
-- major: a content word dropped, a clause added, a number dropped;
+- major: a content word dropped, a clause added, a number dropped, a name dropped;
 - minor: an article changed, the final full stop dropped;
 - paraphrase (must not lose points): a time phrase moved, a near-synonym, a contraction.
 """
@@ -222,6 +222,19 @@ def en_name_replaced(text: str, rng: random.Random) -> str | None:
     return _replace_at(text, m.start(), m.end(), rng.choice([n for n in EN_NAMES if n != m[0]]))
 
 
+def en_name_dropped(text: str, rng: random.Random) -> str | None:
+    """A name left out with the preposition or article that leads into it ("in Shenzhen")."""
+    m = _pick(rng, _en_names(text))
+    if m is None:
+        return None
+    start = m.start()
+    lead = re.search(r"\b(?:in|of|from|to|at|by|for|with|the)\s+$", text[:start])
+    if lead:
+        start = lead.start()
+    changed = _replace_at(text, start, m.end(), "")
+    return re.sub(r"\s{2,}", " ", changed).replace(" ,", ",").replace(" .", ".")
+
+
 def en_word_dropped(text: str, rng: random.Random) -> str | None:
     words = [
         m
@@ -335,6 +348,13 @@ def zh_name_replaced(text: str, rng: random.Random) -> str | None:
     return text.replace(name, rng.choice([n for n in ZH_NAMES if n not in text]), 1)
 
 
+def zh_name_dropped(text: str, rng: random.Random) -> str | None:
+    present = [n for n in ZH_NAMES if n in text]
+    if not present:
+        return None
+    return text.replace(rng.choice(present), "", 1)
+
+
 def zh_word_dropped(text: str, rng: random.Random) -> str | None:
     words = [
         t
@@ -379,6 +399,7 @@ KINDS: dict[str, tuple[str, Perturb | None, Perturb | None]] = {
     "content word dropped": ("major", en_word_dropped, zh_word_dropped),
     "clause added": ("major", en_clause_added, zh_clause_added),
     "number dropped": ("major", number_dropped, number_dropped),
+    "name dropped": ("major", en_name_dropped, zh_name_dropped),
     "article changed": ("minor", en_article, None),
     "的 dropped": ("minor", None, zh_de_dropped),
     "full stop dropped": ("minor", full_stop_dropped, full_stop_dropped),
