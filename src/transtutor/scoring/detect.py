@@ -56,6 +56,22 @@ WINDOW = 8  # words either side of the reference's position searched for a parap
 # Words either side of the aligned position where a reference word of the other direction
 # counts ("has been cut" against "has risen": the alignment puts "risen" by "been").
 DIRECTION_WINDOW = 2
+# A people's adjective -> its country, for names the lexicon glosses by the adjective.
+DEMONYMS = {
+    "chinese": "china",
+    "sino": "china",
+    "japanese": "japan",
+    "american": "america",
+    "british": "britain",
+    "french": "france",
+    "german": "germany",
+    "korean": "korea",
+    "indian": "india",
+    "russian": "russia",
+    "european": "europe",
+    "african": "africa",
+    "asian": "asia",
+}
 # An answer that keeps this share of its closest reference's words in order follows it;
 # a word left out between FLANK equal words on each side is then an omission (`dropped`).
 FOLLOWS = 0.75
@@ -587,13 +603,17 @@ def entities(c: Comparison) -> list[DetectedError]:
     found = []
     source_folded = c.source.casefold()
     ref_folded = [{_folded(t) for t in r} for r in c.refs]
+    # What the source names through the lexicon, the parts of glosses too: 中外 glosses
+    # "Chinese-foreign", which names China.
+    parts = {part for option in c.source_options for part in option.split("-")}
+    named = c.source_options | parts | {DEMONYMS[p] for p in parts if p in DEMONYMS}
     for name in _names(ref, ref_text):
         folded = _folded(name)  # "China's" is China
         if folded in cand_folded:
             continue
         if any(folded not in words for words in ref_folded):
             continue  # one reference does without it
-        in_source = folded in source_folded or (name.lemmas | {folded}) & c.source_options
+        in_source = folded in source_folded or (name.lemmas | {folded}) & named
         if not in_source and len(c.refs) < 2:
             # A name the source does not have (in Latin script or in the lexicon), unless
             # several references agree on it (the lexicon misses 中 of 中外: China).
