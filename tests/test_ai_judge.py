@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from transtutor.ai import JudgedError, agreement, canonical_category, parse_judgement
 from transtutor.ai.judge import OTHER, branch, judge_prompt
 from transtutor.scoring import severity as sv
-from transtutor.scoring.detect import DetectedError
+from transtutor.scoring.comparison import DetectedError
 
 ONE = {"span": "banks", "category": "accuracy/mistranslation", "severity": "major"}
 CANONICAL = {

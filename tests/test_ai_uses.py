@@ -26,7 +26,7 @@ from transtutor.ai import (
 )
 from transtutor.ai.text import TELEGRAM_LIMIT, fit, units
 from transtutor.scoring import severity as sv
-from transtutor.scoring.detect import DetectedError
+from transtutor.scoring.comparison import DetectedError
 
 SOURCE = "数字人民币试点已扩展到26个城市。"
 ANSWER = "The digital RMB test has expanded to 36 cities."

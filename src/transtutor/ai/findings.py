@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from transtutor.scoring.detect import DetectedError, Severity
+from transtutor.scoring.comparison import DetectedError, Severity
 
 Finding = DetectedError | Mapping[str, Any]
 SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor")

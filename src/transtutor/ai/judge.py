@@ -21,7 +21,7 @@ from transtutor.ai.findings import Finding, as_detected_list
 from transtutor.ai.outcome import AiUnavailable, Reason
 from transtutor.ai.text import clip, language
 from transtutor.scoring import severity as sv
-from transtutor.scoring.detect import SEVERITY_RANK, DetectedError, Severity
+from transtutor.scoring.comparison import SEVERITY_RANK, DetectedError, Severity
 
 MAX_ERRORS = 50
 MAX_ANSWER = 50_000  # characters of the model's answer searched for the annotation

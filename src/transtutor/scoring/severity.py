@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from transtutor.scoring.detect import DetectedError
+from transtutor.scoring.comparison import DetectedError
 
 WEIGHTS = {"minor": 1.0, "major": 5.0, "critical": 25.0}
 PUNCTUATION_WEIGHT = 0.1

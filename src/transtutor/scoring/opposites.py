@@ -1,0 +1,228 @@
+"""Opposite meanings, all critical: a negation added or dropped (polarity), a word whose
+antonym the reference or the source says, a word of the other direction where the
+reference's word stands ("risen" for "cut"), switched off where the references switch on."""
+
+from __future__ import annotations
+
+from transtutor.scoring import lexicon as lx
+from transtutor.scoring import text as tx
+from transtutor.scoring.comparison import (
+    Comparison,
+    DetectedError,
+    counterpart,
+    span,
+)
+
+# Words either side of the aligned position where a reference word of the other direction
+# counts ("has been cut" against "has risen": the alignment puts "risen" by "been").
+DIRECTION_WINDOW = 2
+
+
+def _negations(words: tuple[lx.Token, ...], lang: str) -> list[int]:
+    found = [i for i, t in enumerate(words) if lx.is_negation(t, lang)]
+    if lang == "en":
+        # "not until ten years later" says when, not whether: "only ten years later".
+        found = [i for i in found if i + 1 >= len(words) or words[i + 1].text.casefold() != "until"]
+    else:
+        # 不到一半, 不到30% say "less than" (compared by direction); 听不到 is "cannot hear".
+        found = [i for i in found if not (words[i].text == "不到" and _counts(words, i + 1))]
+    return found
+
+
+def _counts(words: tuple[lx.Token, ...], at: int) -> bool:
+    """Is word `at` a number or a share (一半, 30%, 三成)?"""
+    if at >= len(words):
+        return False
+    text = words[at].text
+    return (
+        text[0].isdigit()
+        or text[0] in "一二两三四五六七八九十百千万半"
+        or bool(tx.quantities(text))
+    )
+
+
+def _prefix_opposite(negated: lx.Token, words: tuple[lx.Token, ...]) -> bool:
+    """Does one of these words negate `negated` by a prefix ("no doubt" / "undoubtedly",
+    "not safe" / "unsafe")? Then the negation is said, in one word."""
+    stems = {lemma for lemma in negated.lemmas if len(lemma) >= 4}
+    for word in words:
+        folded = word.text.casefold()
+        for prefix in lx.EN_NEGATIVE_PREFIXES:
+            rest = folded[len(prefix) :]
+            if folded.startswith(prefix) and any(rest.startswith(stem) for stem in stems):
+                return True
+    return False
+
+
+def polarity(c: Comparison) -> list[DetectedError]:
+    """A negation added or dropped: the answer's negations differ in parity from the closest
+    reference's, and from the source's or from every reference's (a reference may word the
+    same meaning with a negation: "works offline" / 无需联网也可使用)."""
+    mine = _negations(c.cand, c.target_lang)
+    theirs = [_negations(ref, c.target_lang) for ref in c.refs]
+    if not theirs:
+        return []
+    source_neg = _negations(c.src, c.source_lang)
+    parity = len(mine) % 2
+    source_parity = len(source_neg) % 2
+    references = {len(n) % 2 for n in theirs}
+    if len(references) == 1:
+        # The references agree: the answer must too, unless it agrees with a source that
+        # has negations of its own (counts differ across languages: 未能 / "failed to").
+        if parity in references or (source_neg and parity == source_parity):
+            return []
+    elif parity == source_parity:
+        return []  # the references disagree: the source decides
+    best = c.closest_reference()
+    if len(theirs[best]) % 2 == parity:
+        best = next(i for i, n in enumerate(theirs) if len(n) % 2 != parity)
+    ref, ref_neg = c.refs[best], theirs[best]
+    src_word = c.src[source_neg[0]].text if source_neg else ""
+    if len(mine) > len(ref_neg):
+        # An added negation: quote it with the word it negates.
+        matched = {counterpart(ref, c.cand, i)[0] for i in ref_neg}
+        extra = next((i for i in mine if i not in matched), mine[-1])
+        if extra + 1 < len(c.cand) and _prefix_opposite(c.cand[extra + 1], ref):
+            return []
+        found = span(c.cand, extra, extra + 2, c.candidate)
+        # What the reference says there, without the negation: the negated word's counterpart.
+        start, end = counterpart(c.cand, ref, extra + 1) if extra + 1 < len(c.cand) else (0, 0)
+        expected = span(ref, start, end, c.references[best])
+    else:
+        missing = ref_neg[0]
+        if missing + 1 < len(ref) and _prefix_opposite(ref[missing + 1], c.cand):
+            return []
+        start, end = counterpart(ref, c.cand, missing)
+        # The negated head follows the negation ("no problems"): quote the answer up to it.
+        head = counterpart(ref, c.cand, missing + 1)[1] if missing + 1 < len(ref) else end
+        found = span(c.cand, start, max(end, head), c.candidate)
+        expected = span(ref, missing, missing + 2, c.references[best])
+    return [DetectedError("polarity", "Accuracy/Polarity", "critical", found, expected, src_word)]
+
+
+def antonym(c: Comparison) -> list[DetectedError]:
+    """A word of the answer whose opposite is what a reference (or the source) says."""
+    found = []
+    all_ref = [t for ref in c.refs for t in ref]
+    ref_lemmas = frozenset(lemma for t in all_ref for lemma in _with_adjectives(t.lemmas))
+    for at, token in enumerate(c.cand):
+        direction = lx.direction_opposites(token, c.target_lang)
+        if lx.is_negation(token, c.target_lang) and not direction:  # 不到 is "less than" too
+            continue
+        opposite = lx.antonyms(token, c.target_lang)
+        if not (opposite or direction) or c.in_references(token, lx.close_meaning):
+            continue
+        # Scan the words only when an index says one of them may be the opposite.
+        maybe_ref = c.zh_target or bool(opposite & ref_lemmas)
+        expected = (
+            next((r for r in all_ref if _opposite(c, r, opposite)), None) if maybe_ref else None
+        )
+        source_word = (
+            next(
+                (
+                    s
+                    for s in c.src
+                    if c.translations(s) & opposite
+                    # A one-character Chinese word has too many senses (到: arrive, to, until).
+                    and (c.source_lang != "zh" or len(s.text) >= 2)
+                    and not c.renders((token,), token.text, c.translations(s))
+                    # The answer says the source word elsewhere: this one stands for another.
+                    and not c.renders(c.cand, c.candidate, c.translations(s))
+                ),
+                None,
+            )
+            if opposite & c.source_options
+            else None
+        )
+        if expected is None and source_word is None and direction:
+            expected = _direction_at(c, at, direction)
+        if expected is None and (source_word is None or len(token.text) == 1):
+            # One-character Chinese words (前, 后) need a reference that says the opposite.
+            continue
+        # The reference's word said elsewhere in the answer (not a near-synonym: "minimal"
+        # must not excuse "large" for "small").
+        if expected is not None and any(expected.lemmas & t.lemmas for t in c.cand):
+            continue
+        found.append(
+            DetectedError(
+                "antonym",
+                "Accuracy/Mistranslation",
+                "critical",
+                token.text,
+                expected.text if expected else "",
+                source_word.text if source_word else "",
+            )
+        )
+    return found
+
+
+def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token | None:
+    """A reference word of the other direction standing where answer word `at` stands
+    ("cut" where the answer has "risen"): only there, since a sentence may say both."""
+    for ref in c.refs:
+        start, end = counterpart(c.cand, ref, at)
+        for word in ref[max(0, start - DIRECTION_WINDOW) : end + DIRECTION_WINDOW]:
+            if _opposite(c, word, direction):
+                return word
+    return None
+
+
+def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bool:
+    """Does this reference word say one of the opposites (itself, its adjective for an adverb:
+    "warmly", or a near-synonym of one: 降低 for 减少, the antonym of 增加)?"""
+    if _with_adjectives(ref_word.lemmas) & opposite:
+        return True
+    if not c.zh_target or len(ref_word.text) < 2:
+        return False
+    listed = opposite & frozenset(lx.ZH_ANTONYM_TABLE)
+    return any(
+        lx.same_meaning(lx.Token(o, 0, len(o), frozenset({o})), ref_word, "zh")
+        for o in listed
+        if len(o) >= 2
+    )
+
+
+def _with_adjectives(lemmas: frozenset[str]) -> frozenset[str]:
+    """Lemmas, and the adjective of an English adverb in -ly ("warmly": warm)."""
+    return lemmas | {lemma[:-2] for lemma in lemmas if lemma.endswith("ly") and len(lemma) > 5}
+
+
+# A device or setting switched on or off: "turn on", "switch it off", "enable", "disable".
+SWITCH_VERBS = frozenset({"turn", "switch", "power", "log"})
+
+SWITCH_WORDS = {
+    "on": frozenset({"enable", "activate"}),
+    "off": frozenset({"disable", "deactivate"}),
+}
+
+
+def _switches(words: tuple[lx.Token, ...], text: str) -> list[tuple[str, str]]:
+    """(on or off, the words that say it) for each switching in English words."""
+    found = []
+    for i, token in enumerate(words):
+        state = token.text.casefold()
+        verb = next((j for j in (i - 1, i - 2) if j >= 0 and words[j].lemmas & SWITCH_VERBS), None)
+        if state in SWITCH_WORDS and verb is not None:
+            found.append((state, span(words, verb, i + 1, text)))
+        found += [(s, token.text) for s, verbs in SWITCH_WORDS.items() if token.lemmas & verbs]
+    return found
+
+
+def switched(c: Comparison) -> list[DetectedError]:
+    """Switched off where every reference switches on (or the reverse): critical."""
+    if c.zh_target:
+        return []
+    said = [_switches(ref, text) for ref, text in zip(c.refs, c.references, strict=True)]
+    found = []
+    for state, words in _switches(c.cand, c.candidate):
+        theirs = [dict(s) for s in said]
+        other = "off" if state == "on" else "on"
+        if all(other in s and state not in s for s in theirs) and other not in dict(
+            _switches(c.cand, c.candidate)
+        ):
+            found.append(
+                DetectedError(
+                    "antonym", "Accuracy/Mistranslation", "critical", words, theirs[0][other]
+                )
+            )
+    return found
