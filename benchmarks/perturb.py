@@ -22,6 +22,7 @@ from collections.abc import Callable
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
 from transtutor.scoring import lexicon as lx
+from transtutor.scoring.wordlists import EN_STOPWORDS
 
 Perturb = Callable[[str, random.Random], str | None]
 
@@ -239,7 +240,7 @@ def en_word_dropped(text: str, rng: random.Random) -> str | None:
     words = [
         m
         for m in lx.WORD.finditer(text)
-        if len(m[0]) >= 5 and m[0].casefold() not in lx.EN_STOPWORDS and not m[0][0].isupper()
+        if len(m[0]) >= 5 and m[0].casefold() not in EN_STOPWORDS and not m[0][0].isupper()
     ]
     m = _pick(rng, words)
     if m is None:

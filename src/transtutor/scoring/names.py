@@ -12,6 +12,7 @@ from transtutor.scoring.comparison import (
     counterpart,
     span,
 )
+from transtutor.scoring.wordlists import EN_STOPWORDS
 
 # A new capitalised word this similar (embeddings) to the reference's is the same thing named
 # otherwise ("Avenue"/"Street" 0.76, "planet"/"Earth" 0.74, "CA"/"California" 0.76 in the
@@ -45,7 +46,7 @@ def _names(words: tuple[lx.Token, ...], text: str) -> list[lx.Token]:
         if (
             token.text[0].isupper()
             and not first
-            and token.text.casefold() not in lx.EN_STOPWORDS
+            and token.text.casefold() not in EN_STOPWORDS
             and token.text != "I"
         ):
             found.append(token)
