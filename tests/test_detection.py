@@ -501,7 +501,7 @@ def test_golden_english_paraphrases_score_well_and_their_critical_errors_do_not(
         caught += bad.score < 70 and any(e["severity"] == "critical" for e in bad.errors)
     good.sort()
     assert good[len(good) // 2] >= 85 and good[len(good) // 10] >= 70, good
-    # The few it misses are kinds no rule targets: "unwilling" for 愿, "French" for 英.
+    # What it misses is of a kind no rule targets: "French" for 英 in 中英双语.
     assert caught >= 0.9 * len(rows), caught
 
 

@@ -123,8 +123,14 @@ def antonym(c: Comparison) -> list[DetectedError]:
                     s
                     for s in c.src
                     if c.translations(s) & opposite
-                    # A one-character Chinese word has too many senses (到: arrive, to, until).
-                    and (c.source_lang != "zh" or len(s.text) >= 2)
+                    # A one-character Chinese word has too many senses (到: arrive, to,
+                    # until), unless the answer's word is one of them negated by a prefix
+                    # ("unwilling" for 愿: willing).
+                    and (
+                        c.source_lang != "zh"
+                        or len(s.text) >= 2
+                        or bool(_unprefixed(token) & c.translations(s))
+                    )
                     and not c.renders((token,), token.text, c.translations(s))
                     # The answer says the source word elsewhere: this one stands for another.
                     and not c.renders(c.cand, c.candidate, c.translations(s))
@@ -154,6 +160,16 @@ def antonym(c: Comparison) -> list[DetectedError]:
             )
         )
     return found
+
+
+def _unprefixed(token: lx.Token) -> frozenset[str]:
+    """An English word's lemmas without a negative prefix ("unwilling": willing)."""
+    return frozenset(
+        lemma[len(prefix) :]
+        for lemma in token.lemmas
+        for prefix in lx.EN_NEGATIVE_PREFIXES
+        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 4
+    )
 
 
 def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token | None:
