@@ -463,17 +463,24 @@ def test_most_severe_error_comes_first(scorer: Scorer) -> None:
     assert ranks == sorted(ranks) and ranks[0] == 0
 
 
+def golden(library: Library, pair: str) -> list[tuple[dict[str, str], Exercise, ExerciseSet]]:
+    """The golden paraphrases of one direction with their exercises (each worded unlike every
+    reference of its exercise)."""
+    rows = yaml.safe_load((GOLDEN / f"{pair}-paraphrases.yaml").read_text(encoding="utf-8"))
+    assert len(rows) >= 30
+    target = pair.split("-")[1]
+    exercises = {
+        e.id: (e, s) for s in library.sets.values() for e in s.exercises if s.target_lang == target
+    }
+    found = [(row, *exercises[row["id"]]) for row in rows]
+    assert all(row["answer"] not in exercise.references for row, exercise, _ in found)
+    return found
+
+
 def test_golden_chinese_paraphrases_score_well_and_their_critical_errors_do_not(
     library: Library, scorer: Scorer
 ) -> None:
-    rows = yaml.safe_load((GOLDEN / "en-zh-paraphrases.yaml").read_text(encoding="utf-8"))
-    assert len(rows) >= 30
-    exercises = {
-        e.id: (e, s) for s in library.sets.values() for e in s.exercises if s.target_lang == "zh"
-    }
-    for row in rows:
-        exercise, exercise_set = exercises[row["id"]]
-        assert row["answer"] not in exercise.references
+    for row, exercise, exercise_set in golden(library, "en-zh"):
         good = scorer.score_exercise(exercise, exercise_set, row["answer"])
         bad = scorer.score_exercise(exercise, exercise_set, row["critical"])
         assert good.score >= 80, (row["id"], row["answer"], good.errors)
@@ -485,15 +492,9 @@ def test_golden_chinese_paraphrases_score_well_and_their_critical_errors_do_not(
 def test_golden_english_paraphrases_score_well_and_their_critical_errors_do_not(
     library: Library, scorer: Scorer
 ) -> None:
-    rows = yaml.safe_load((GOLDEN / "zh-en-paraphrases.yaml").read_text(encoding="utf-8"))
-    assert len(rows) >= 30
-    exercises = {
-        e.id: (e, s) for s in library.sets.values() for e in s.exercises if s.target_lang == "en"
-    }
+    rows = golden(library, "zh-en")
     good, caught = [], 0
-    for row in rows:
-        exercise, exercise_set = exercises[row["id"]]
-        assert row["answer"] not in exercise.references
+    for row, exercise, exercise_set in rows:
         result = scorer.score_exercise(exercise, exercise_set, row["answer"])
         assert not [e for e in result.errors if e["severity"] != "minor"], (row, result.errors)
         good.append(result.score)

@@ -149,13 +149,18 @@ def antonym(c: Comparison) -> list[DetectedError]:
         # must not excuse "large" for "small").
         if expected is not None and any(expected.lemmas & t.lemmas for t in c.cand):
             continue
+        if expected is not None:
+            shown = expected.text
+        else:  # what the source's word means, that this one is the opposite of
+            assert source_word is not None
+            shown = min(c.translations(source_word) & opposite, default="")
         found.append(
             DetectedError(
                 "antonym",
                 "Accuracy/Mistranslation",
                 "critical",
                 token.text,
-                expected.text if expected else "",
+                shown,
                 source_word.text if source_word else "",
             )
         )
