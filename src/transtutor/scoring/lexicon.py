@@ -197,18 +197,26 @@ def is_negation(token: Token, lang: str) -> bool:
 def antonyms(token: Token, lang: str) -> frozenset[str]:
     """Words (English lemmas or Chinese words) meaning the opposite of this one."""
     table = ZH_ANTONYM_TABLE if lang == "zh" else EN_ANTONYM_TABLE
-    found: set[str] = set()
+    found: set[str] = set(unprefixed(token, lang))
     for lemma in token.lemmas:
         found |= table.get(lemma, frozenset())
-        prefixes = _ZH_NEG_PREFIXES if lang == "zh" else _EN_NEG_PREFIXES
-        for prefix in prefixes:
-            if lemma.startswith(prefix) and len(lemma) - len(prefix) >= (1 if lang == "zh" else 4):
-                found.add(lemma[len(prefix) :])
-            if lang == "zh" and len(lemma) >= 2:
-                found.add(prefix + lemma)
+        if lang == "zh" and len(lemma) >= 2:
+            found.update(prefix + lemma for prefix in _ZH_NEG_PREFIXES)
         if lang == "en" and len(lemma) >= 4:
             found.update(prefix + lemma for prefix in _EN_NEG_PREFIXES)
     return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def unprefixed(token: Token, lang: str) -> frozenset[str]:
+    """The word's lemmas without a negative prefix ("unwilling": willing; 不安全: 安全)."""
+    prefixes, shortest = (_ZH_NEG_PREFIXES, 1) if lang == "zh" else (_EN_NEG_PREFIXES, 4)
+    return frozenset(
+        lemma[len(prefix) :]
+        for lemma in token.lemmas
+        for prefix in prefixes
+        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= shortest
+    )
 
 
 # ------------------------------------------------------------------ the zh<->en lexicon

@@ -88,7 +88,7 @@ def entities(c: Comparison) -> list[DetectedError]:
         in_source = folded in source_folded or (name.lemmas | {folded}) & named
         if not in_source and len(c.refs) < 2:
             # A name the source does not have (in Latin script or in the lexicon), unless
-            # several references agree on it (the lexicon misses 中 of 中外: China).
+            # several references agree on it (the lexicon does not know every name).
             continue
         # Said another way ("the galaxy" for the Milky Way), unless a new name stands where
         # the reference has it: "Brazil" for China is no synonym because "part" shares a

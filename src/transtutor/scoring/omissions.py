@@ -73,12 +73,13 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
         if c.paraphrased((start, end), word.text, expected):
             continue
         instead = [t for t in c.cand[start:end] if lx.is_content(t, c.target_lang)]
-        severity: Severity = "major" if major_word(word, c.source_lang) else "minor"
-        if instead and not any(c.in_references(t) for t in instead):
-            # Something else stands where the reference has the word: as often a paraphrase
-            # the lexicon does not know as a real mistranslation, so it costs little.
-            severity = "minor"
-        if instead and not any(c.in_references(t) for t in instead):
+        # Something else stands where the reference has the word: as often a paraphrase the
+        # lexicon does not know as a real mistranslation, so it costs little.
+        replaced = bool(instead) and not any(c.in_references(t) for t in instead)
+        severity: Severity = (
+            "major" if major_word(word, c.source_lang) and not replaced else "minor"
+        )
+        if replaced:
             found.append(
                 DetectedError(
                     "mistranslation",

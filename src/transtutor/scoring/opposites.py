@@ -129,7 +129,7 @@ def antonym(c: Comparison) -> list[DetectedError]:
                     and (
                         c.source_lang != "zh"
                         or len(s.text) >= 2
-                        or bool(_unprefixed(token) & c.translations(s))
+                        or bool(lx.unprefixed(token, c.target_lang) & c.translations(s))
                     )
                     and not c.renders((token,), token.text, c.translations(s))
                     # The answer says the source word elsewhere: this one stands for another.
@@ -165,16 +165,6 @@ def antonym(c: Comparison) -> list[DetectedError]:
             )
         )
     return found
-
-
-def _unprefixed(token: lx.Token) -> frozenset[str]:
-    """An English word's lemmas without a negative prefix ("unwilling": willing)."""
-    return frozenset(
-        lemma[len(prefix) :]
-        for lemma in token.lemmas
-        for prefix in lx.EN_NEGATIVE_PREFIXES
-        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 4
-    )
 
 
 def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token | None:
@@ -222,9 +212,12 @@ def _switches(words: tuple[lx.Token, ...], text: str) -> list[tuple[str, str]]:
     found = []
     for i, token in enumerate(words):
         state = token.text.casefold()
-        verb = next((j for j in (i - 1, i - 2) if j >= 0 and words[j].lemmas & SWITCH_VERBS), None)
-        if state in SWITCH_WORDS and verb is not None:
-            found.append((state, span(words, verb, i + 1, text)))
+        if state in SWITCH_WORDS:
+            verb = next(
+                (j for j in (i - 1, i - 2) if j >= 0 and words[j].lemmas & SWITCH_VERBS), None
+            )
+            if verb is not None:
+                found.append((state, span(words, verb, i + 1, text)))
         found += [(s, token.text) for s, verbs in SWITCH_WORDS.items() if token.lemmas & verbs]
     return found
 
@@ -233,14 +226,13 @@ def switched(c: Comparison) -> list[DetectedError]:
     """Switched off where every reference switches on (or the reverse): critical."""
     if c.zh_target:
         return []
-    said = [_switches(ref, text) for ref, text in zip(c.refs, c.references, strict=True)]
+    theirs = [dict(_switches(ref, text)) for ref, text in zip(c.refs, c.references, strict=True)]
+    mine = _switches(c.cand, c.candidate)
+    states = {state for state, _ in mine}
     found = []
-    for state, words in _switches(c.cand, c.candidate):
-        theirs = [dict(s) for s in said]
+    for state, words in mine:
         other = "off" if state == "on" else "on"
-        if all(other in s and state not in s for s in theirs) and other not in dict(
-            _switches(c.cand, c.candidate)
-        ):
+        if other not in states and all(other in s and state not in s for s in theirs):
             found.append(
                 DetectedError(
                     "antonym", "Accuracy/Mistranslation", "critical", words, theirs[0][other]

@@ -61,8 +61,9 @@ SEVERITY_NAMES = {
     "en": {"minor": "minor", "major": "major", "critical": "critical"},
     "zh": {"minor": "轻微", "major": "重大", "critical": "严重"},
 }
-# Feedback per kind of error. {found}: the answer's words, {expected}: the reference's,
-# {source}: the source's; each in «» or with its own wording when empty.
+# Feedback per kind of error. {found}: the answer's words, {expected}: the reference's;
+# {where_*}, {what_*}, {src_*}, {exp_*}: phrases saying what the source or the reference has
+# (see `feedback`), empty or reworded when the error has no source word.
 TEMPLATES: dict[str, dict[str, str]] = {
     "wrong_language": {
         "en": "This is not a translation: «{found}» is in the source language.",
@@ -156,19 +157,10 @@ def feedback(error: DetectedError) -> dict[str, str]:
     values = {
         "found": error.found,
         "expected": error.expected,
-        "source": error.source or error.expected,
         "where_en": _where(error, "en"),
         "where_zh": _where(error, "zh"),
-        "what_en": (
-            f"the source's {error.source} ({error.expected})"
-            if error.source
-            else f"«{error.expected}» of the reference"
-        ),
-        "what_zh": (
-            f"原文的“{error.source}”（{error.expected}）"
-            if error.source
-            else f"参考译文中的“{error.expected}”"
-        ),
+        "what_en": _what(error, "en"),
+        "what_zh": _what(error, "zh"),
         "src_en": f" (the source has {error.source})" if error.source else "",
         "src_zh": f"（原文为“{error.source}”）" if error.source else "",
         "exp_en": f": expected «{error.expected}»" if error.expected else "",
@@ -195,6 +187,21 @@ def _where(error: DetectedError, lang: str) -> str:
         return f"the source has {error.source}" if lang == "en" else f"原文是“{error.source}”"
     return (
         f"the reference has «{error.expected}»" if lang == "en" else f"参考译文是“{error.expected}”"
+    )
+
+
+def _what(error: DetectedError, lang: str) -> str:
+    """What was left out: the source's word and its rendering, or the reference's word."""
+    if error.source:
+        return (
+            f"the source's {error.source} ({error.expected})"
+            if lang == "en"
+            else f"原文的“{error.source}”（{error.expected}）"
+        )
+    return (
+        f"«{error.expected}» of the reference"
+        if lang == "en"
+        else f"参考译文中的“{error.expected}”"
     )
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -143,10 +145,8 @@ DIMENSIONS = {
     "USD": "money",
     **dict.fromkeys(_TIME_UNITS, "time"),
 }
-_UNIT_PATTERNS = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in _UNITS.items()}
 _MENTION_PATTERNS = {
-    **_UNIT_PATTERNS,
-    **{name: re.compile(pattern, re.IGNORECASE) for name, pattern in _TIME_UNITS.items()},
+    name: re.compile(pattern, re.IGNORECASE) for name, pattern in {**_UNITS, **_TIME_UNITS}.items()
 }
 
 
@@ -273,21 +273,22 @@ def quantities(text: str) -> tuple[Quantity, ...]:
 
 @lru_cache(maxsize=8192)
 def units(text: str) -> frozenset[str]:
-    """The units a text mentions, by canonical name (26% and 26 percent are both "percent")."""
-    text = normalize(text)
-    return frozenset(name for name, pattern in _UNIT_PATTERNS.items() if pattern.search(text))
+    """The units of measure a text mentions, by canonical name (26% and 26 percent are both
+    "percent"): `unit_mentions` without the units of time, which may be left implicit."""
+    return frozenset(name for name in unit_mentions(text) if name not in _TIME_UNITS)
 
 
 @lru_cache(maxsize=8192)
-def unit_mentions(text: str) -> dict[str, str]:
-    """Every unit a text mentions, time units too: canonical name -> the words it uses."""
+def unit_mentions(text: str) -> Mapping[str, str]:
+    """Every unit a text mentions, time units too: canonical name -> the words it uses
+    (shared by every caller through the cache: read only)."""
     text = _DURATION.sub(lambda m: f" {_duration(m)[1]} ", normalize(text))
     found = {}
     for name, pattern in _MENTION_PATTERNS.items():
         match = pattern.search(text)
         if match:
             found[name] = match[0]
-    return found
+    return MappingProxyType(found)
 
 
 def entities(text: str) -> list[str]:
