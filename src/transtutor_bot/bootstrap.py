@@ -297,17 +297,17 @@ def open_awards(settings: Settings) -> tuple[Database, Awards]:
 
     database, course = open_existing(settings)
     try:
-        awards = Awards(database.runner, database.store, course, issuer_of(settings, course))
+        if course.credential is None:
+            raise CommandFailed(
+                f"course {course.id!r} awards no credential (no credential: section)"
+            )
+        issuer = issuer_of(settings, course)
+        if issuer is None:
+            raise SettingsError("TRANSTUTOR_PUBLIC_URL: required to issue or revoke credentials")
+        return database, Awards(database.runner, database.store, course, issuer)
     except BaseException:
         database.close()
         raise
-    if course.credential is None:
-        database.close()
-        raise CommandFailed(f"course {course.id!r} awards no credential (no credential: section)")
-    if awards.issuer is None:
-        database.close()
-        raise SettingsError("TRANSTUTOR_PUBLIC_URL: required to issue or revoke credentials")
-    return database, awards
 
 
 def report_course(settings: Settings, database: Database) -> Course:

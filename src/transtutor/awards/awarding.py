@@ -54,7 +54,11 @@ class Standing:
 
     @property
     def course_credential(self) -> IssuedCredential | None:
-        return next((c for c in self.issued if c.kind == "course"), None)
+        return _course_credential(self.issued)
+
+
+def _course_credential(issued: list[IssuedCredential]) -> IssuedCredential | None:
+    return next((c for c in issued if c.kind == "course"), None)
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class Awards:
             return Standing(None, [], None, None, None)
         learner = self._learner_in(user_id)
         issued = self.store.credentials.issued_to(user_id)
-        course_credential = next((c for c in issued if c.kind == "course"), None)
+        course_credential = _course_credential(issued)
         document = (
             self.store.credentials.document(course_credential.id)
             if course_credential and with_document

@@ -15,10 +15,12 @@ from typing import Any
 from transtutor.awards.records import STATUS_LIST, IssuedCredential, NewCredential
 from transtutor.store.connection import Rows, iso, maybe_moment, moment, to_json
 
-_COLUMNS = (
-    "c.id, c.user_id, c.kind, c.outcome_id, c.status_index, c.issued_at, c.revoked_at, "
+# A credential with what coordinators' lists and the learner's messages need of its learner.
+_SELECT = (
+    "SELECT c.id, c.user_id, c.kind, c.outcome_id, c.status_index, c.issued_at, c.revoked_at, "
     "c.revoked_reason, COALESCE(u.name, '') AS name, u.cohort_id, "
-    "COALESCE(u.language, 'en') AS language"
+    "COALESCE(u.language, 'en') AS language "
+    "FROM credentials c LEFT JOIN users u ON u.id = c.user_id "
 )
 
 
@@ -82,8 +84,8 @@ class CredentialStore(Rows):
     def issued_to(self, user_id: int) -> list[IssuedCredential]:
         """The learner's signed credentials, oldest first."""
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM credentials c LEFT JOIN users u ON u.id = c.user_id "
-            "WHERE c.user_id = ? AND c.json IS NOT NULL ORDER BY c.issued_at, c.status_index",
+            _SELECT
+            + "WHERE c.user_id = ? AND c.json IS NOT NULL ORDER BY c.issued_at, c.status_index",
             [user_id],
         )
         return [_issued(r) for r in rows]
@@ -91,8 +93,7 @@ class CredentialStore(Rows):
     def issued(self, cohort_id: int | None = None) -> list[IssuedCredential]:
         """Every signed course credential (of one cohort's learners), newest first."""
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM credentials c LEFT JOIN users u ON u.id = c.user_id "
-            "WHERE c.kind = 'course' AND c.json IS NOT NULL "
+            _SELECT + "WHERE c.kind = 'course' AND c.json IS NOT NULL "
             "AND (:cohort IS NULL OR u.cohort_id = :cohort) "
             "ORDER BY c.issued_at DESC, c.status_index DESC",
             {"cohort": cohort_id},
@@ -101,8 +102,7 @@ class CredentialStore(Rows):
 
     def credential(self, credential_id: str) -> IssuedCredential | None:
         row = self._row(
-            f"SELECT {_COLUMNS} FROM credentials c LEFT JOIN users u ON u.id = c.user_id "
-            "WHERE c.id = ?",
+            _SELECT + "WHERE c.id = ?",
             [credential_id],
         )
         return _issued(row) if row else None
