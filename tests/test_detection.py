@@ -214,6 +214,40 @@ DETECTED = [
         "antonym",
         "critical",
     ),
+    # Everyday opposites beyond markets and numbers, and a Chinese opposite that starts
+    # with 不 (不同 is a word of its own, not a negation).
+    (
+        "zh-en",
+        "这种错误在机器翻译中很常见。",
+        "This kind of error is rarely seen in machine translation.",
+        ["This kind of error is very common in machine translation."],
+        "antonym",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "她记得每位学生的名字。",
+        "She forgets the name of every student.",
+        ["She remembers every student's name."],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The two versions of the contract are the same.",
+        "合同的两个版本不同。",
+        ["合同的两个版本相同。"],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "Our main advantage is speed.",
+        "我们的主要劣势是速度。",
+        ["我们的主要优势是速度。"],
+        "antonym",
+        "critical",
+    ),
     (
         "en-zh",
         "The wind farm will supply clean electricity to about 300,000 households.",

@@ -200,6 +200,8 @@ def antonyms(token: Token, lang: str) -> frozenset[str]:
     found: set[str] = set(unprefixed(token, lang))
     for lemma in token.lemmas:
         found |= table.get(lemma, frozenset())
+        if lang == "en" and lemma.endswith("ly") and len(lemma) > 5:
+            found |= table.get(lemma[:-2], frozenset())  # "rarely": the opposite of "rare"
         if lang == "zh" and len(lemma) >= 2:
             found.update(prefix + lemma for prefix in _ZH_NEG_PREFIXES)
         if lang == "en" and len(lemma) >= 4:

@@ -114,9 +114,13 @@ def antonym(c: Comparison) -> list[DetectedError]:
             continue
         # Scan the words only when an index says one of them may be the opposite.
         maybe_ref = c.zh_target or bool(opposite & ref_lemmas)
-        expected = (
-            next((r for r in all_ref if _opposite(c, r, opposite)), None) if maybe_ref else None
-        )
+        # Reference words saying the opposite; one also said elsewhere in the answer excuses
+        # this word (not a near-synonym: "minimal" must not excuse "large" for "small").
+        said = [r for r in all_ref if _opposite(c, r, opposite)] if maybe_ref else []
+        unsaid = [r for r in said if not any(r.lemmas & t.lemmas for t in c.cand)]
+        if said and not unsaid:
+            continue
+        expected = unsaid[0] if unsaid else None
         source_word = (
             next(
                 (
@@ -144,10 +148,6 @@ def antonym(c: Comparison) -> list[DetectedError]:
             expected = _direction_at(c, at, direction)
         if expected is None and (source_word is None or len(token.text) == 1):
             # One-character Chinese words (前, 后) need a reference that says the opposite.
-            continue
-        # The reference's word said elsewhere in the answer (not a near-synonym: "minimal"
-        # must not excuse "large" for "small").
-        if expected is not None and any(expected.lemmas & t.lemmas for t in c.cand):
             continue
         if expected is not None:
             shown = expected.text
