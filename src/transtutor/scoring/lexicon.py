@@ -193,15 +193,20 @@ def is_negation(token: Token, lang: str) -> bool:
     return folded in EN_NEGATIONS or folded.endswith("n't")
 
 
+def with_adjectives(lemmas: frozenset[str]) -> frozenset[str]:
+    """English lemmas, and the adjective of an adverb in -ly ("warmly": warm)."""
+    return lemmas | {lemma[:-2] for lemma in lemmas if lemma.endswith("ly") and len(lemma) > 5}
+
+
 @lru_cache(maxsize=65536)
 def antonyms(token: Token, lang: str) -> frozenset[str]:
     """Words (English lemmas or Chinese words) meaning the opposite of this one."""
     table = ZH_ANTONYM_TABLE if lang == "zh" else EN_ANTONYM_TABLE
     found: set[str] = set(unprefixed(token, lang))
-    for lemma in token.lemmas:
+    # An English adverb has its adjective's opposites too ("rarely": those of "rare").
+    for lemma in with_adjectives(token.lemmas) if lang == "en" else token.lemmas:
         found |= table.get(lemma, frozenset())
-        if lang == "en" and lemma.endswith("ly") and len(lemma) > 5:
-            found |= table.get(lemma[:-2], frozenset())  # "rarely": the opposite of "rare"
+    for lemma in token.lemmas:
         if lang == "zh" and len(lemma) >= 2:
             found.update(prefix + lemma for prefix in _ZH_NEG_PREFIXES)
         if lang == "en" and len(lemma) >= 4:

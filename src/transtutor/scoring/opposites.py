@@ -104,7 +104,7 @@ def antonym(c: Comparison) -> list[DetectedError]:
     """A word of the answer whose opposite is what a reference (or the source) says."""
     found = []
     all_ref = [t for ref in c.refs for t in ref]
-    ref_lemmas = frozenset(lemma for t in all_ref for lemma in _with_adjectives(t.lemmas))
+    ref_lemmas = frozenset(lemma for t in all_ref for lemma in lx.with_adjectives(t.lemmas))
     for at, token in enumerate(c.cand):
         direction = lx.direction_opposites(token, c.target_lang)
         if lx.is_negation(token, c.target_lang) and not direction:  # 不到 is "less than" too
@@ -181,7 +181,7 @@ def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token
 def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bool:
     """Does this reference word say one of the opposites (itself, its adjective for an adverb:
     "warmly", or a near-synonym of one: 降低 for 减少, the antonym of 增加)?"""
-    if _with_adjectives(ref_word.lemmas) & opposite:
+    if lx.with_adjectives(ref_word.lemmas) & opposite:
         return True
     if not c.zh_target or len(ref_word.text) < 2:
         return False
@@ -191,11 +191,6 @@ def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bo
         for o in listed
         if len(o) >= 2
     )
-
-
-def _with_adjectives(lemmas: frozenset[str]) -> frozenset[str]:
-    """Lemmas, and the adjective of an English adverb in -ly ("warmly": warm)."""
-    return lemmas | {lemma[:-2] for lemma in lemmas if lemma.endswith("ly") and len(lemma) > 5}
 
 
 # A device or setting switched on or off: "turn on", "switch it off", "enable", "disable".
