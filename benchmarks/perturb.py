@@ -6,7 +6,8 @@ references and, at benchmark time only, over the development data (never stored)
 
 Kinds and the severity a translation teacher gives them:
 
-- critical: negation flipped, a word replaced by its antonym, a number replaced, a name replaced,
+- critical: negation flipped, a word replaced by its antonym (from our list, or from WordNet
+  where our list has none), a number replaced, a name replaced,
   a unit replaced by another of its kind (minutes for seconds, MW for GW);
 - major: a content word dropped, a clause added, a number dropped, a name dropped;
 - minor: an article changed, the final full stop dropped;
@@ -137,6 +138,26 @@ def en_antonym(text: str, rng: random.Random) -> str | None:
             for other in sorted(lx.EN_ANTONYM_TABLE.get(lemma, ())):
                 if " " in other:
                     continue
+                new = _inflect(m[0], lemma, other)
+                if new and new.lower() != m[0].lower():
+                    options.append((m, new))
+    if not options:
+        return None
+    m, new = rng.choice(options)
+    new = new.capitalize() if m[0][0].isupper() else new
+    return _replace_at(text, m.start(), m.end(), new)
+
+
+def en_wordnet_antonym(text: str, rng: random.Random) -> str | None:
+    """A word replaced by a WordNet antonym that our own list does not have (a challenge set
+    built from another source of opposites than the one the detector was written with)."""
+    options = []
+    for m in lx.WORD.finditer(text):
+        if m[0].lower() in EN_STOPWORDS:
+            continue
+        for lemma in lx.en_lemmas(m[0]):
+            listed = lx.EN_ANTONYM_TABLE.get(lemma, frozenset())
+            for other in sorted(lx.wordnet_antonyms().get(lemma, frozenset()) - listed):
                 new = _inflect(m[0], lemma, other)
                 if new and new.lower() != m[0].lower():
                     options.append((m, new))
@@ -394,6 +415,7 @@ def zh_synonym(text: str, rng: random.Random) -> str | None:
 KINDS: dict[str, tuple[str, Perturb | None, Perturb | None]] = {
     "negation flipped": ("critical", en_negation, zh_negation),
     "antonym": ("critical", en_antonym, zh_antonym),
+    "antonym (WordNet)": ("critical", en_wordnet_antonym, None),
     "number replaced": ("critical", number_replaced, number_replaced),
     "name replaced": ("critical", en_name_replaced, zh_name_replaced),
     "unit replaced": ("critical", en_unit_replaced, zh_unit_replaced),

@@ -147,7 +147,7 @@ def main() -> int:
     started = time.perf_counter()
     full(*pairs[0])  # build the metric objects and load the resources before timing
     print(
-        f"first answer (loads jieba, CC-CEDICT, lemminflect, USE v3): "
+        f"first answer (loads jieba, CC-CEDICT, lemminflect, WordNet, USE v3): "
         f"{time.perf_counter() - started:.1f} s; resident memory {before:.0f} -> "
         f"{rss_mb():.0f} MB (+{rss_mb() - before:.0f} MB for the loaded resources)"
     )

@@ -232,6 +232,24 @@ DETECTED = [
         "antonym",
         "critical",
     ),
+    # Opposites WordNet knows and our list does not: against the reference's word, and
+    # against a source word of two characters with an entry of its own (吸收: absorb).
+    (
+        "zh-en",
+        "长期加班会损害心理健康。",
+        "Working overtime for a long time harms physical health.",
+        ["Long hours of overtime damage mental health."],
+        "antonym",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "这种植物能吸收大量二氧化碳。",
+        "This plant can emit large amounts of carbon dioxide.",
+        ["This plant can absorb large amounts of carbon dioxide."],
+        "antonym",
+        "critical",
+    ),
     (
         "en-zh",
         "The two versions of the contract are the same.",
@@ -317,6 +335,13 @@ NOT_ERRORS = [
         "那家店开在哈德逊大街上。",
         "The shop is on Hudson Avenue.",
         "The shop opened on Hudson Street.",
+    ),
+    # WordNet's early / middle / late are opposites, and 在 glosses "in the middle of": a
+    # loose WordNet pair never takes its evidence from a one-character word of the source.
+    (
+        "一百年过去了，这首歌仍然萦绕在人们心中。",
+        "A century has passed, and the song still stays with people.",
+        "A hundred years later, the song still haunts people.",
     ),
 ]
 

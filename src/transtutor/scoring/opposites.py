@@ -121,12 +121,13 @@ def antonym(c: Comparison) -> list[DetectedError]:
         if said and not unsaid:
             continue
         expected = unsaid[0] if unsaid else None
+        listed = lx.antonyms(token, c.target_lang, wordnet=False)
         source_word = (
             next(
                 (
                     s
                     for s in c.src
-                    if c.translations(s) & opposite
+                    if _source_means(c, s, opposite, listed)
                     # A one-character Chinese word has too many senses (到: arrive, to,
                     # until), unless the answer's word is one of them negated by a prefix
                     # ("unwilling" for 愿: willing).
@@ -153,7 +154,7 @@ def antonym(c: Comparison) -> list[DetectedError]:
             shown = expected.text
         else:  # what the source's word means, that this one is the opposite of
             assert source_word is not None
-            shown = min(c.translations(source_word) & opposite, default="")
+            shown = min(_source_means(c, source_word, opposite, listed), default="")
         found.append(
             DetectedError(
                 "antonym",
@@ -165,6 +166,18 @@ def antonym(c: Comparison) -> list[DetectedError]:
             )
         )
     return found
+
+
+def _source_means(
+    c: Comparison, word: lx.Token, opposite: frozenset[str], listed: frozenset[str]
+) -> frozenset[str]:
+    """The opposites a source word may mean: those of our list through any of its senses,
+    WordNet's only through a Chinese word of two characters or more that has an entry of its
+    own (在 is "in the middle of" too: never evidence for "middle" against "later")."""
+    means = c.translations(word) & listed
+    if c.source_lang == "zh" and len(word.text) >= 2:
+        means |= lx.lexicon().glosses(word.text) & opposite
+    return means
 
 
 def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token | None:
