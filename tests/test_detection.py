@@ -346,6 +346,34 @@ NOT_ERRORS = [
 ]
 
 
+# A reference word said by a near-synonym (through the lexicon): the answer means what the
+# reference says, word for word.
+NEAR_SYNONYMS = [
+    (
+        "这条链由许多元素组成。",
+        "The chain is made up of many components.",
+        "The chain is made up of many elements.",
+    ),
+    (
+        "他们去年购买了一套新房子。",
+        "Last year they purchased a new house.",
+        "Last year they bought a new house.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "answer", "reference"), NEAR_SYNONYMS)
+def test_a_near_synonym_of_a_reference_word_costs_nothing(
+    scorer: Scorer, source: str, answer: str, reference: str
+) -> None:
+    exact = score(scorer, source, reference, [reference])
+    result = score(scorer, source, answer, [reference])
+    assert result.score >= exact.score - 1, result.metrics
+    assert not result.errors
+    # The metrics shown are still sacrebleu's on the answer as written.
+    assert result.metrics["chrf"] < 80
+
+
 # The same quantity in another unit of its kind, or a time unit left implicit.
 SAME_QUANTITY = [
     (

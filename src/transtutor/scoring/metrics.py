@@ -59,13 +59,18 @@ class MetricSuite:
         }
 
     def score(self, hypothesis: str, references: list[str]) -> MetricValues:
-        bleu, chrf, adequacy = _with_references(self.chinese, tuple(references))
+        bleu, chrf, _ = _with_references(self.chinese, tuple(references))
         return MetricValues(
             bleu=bleu.corpus_score([hypothesis], None).score,
             chrf=chrf.corpus_score([hypothesis], None).score,
             ter=self.ter(hypothesis, references),
-            adequacy=adequacy.corpus_score([hypothesis], None).score,
+            adequacy=self.adequacy_score(hypothesis, references),
         )
+
+    def adequacy_score(self, hypothesis: str, references: list[str]) -> float:
+        """The adequacy metric (chrF+, beta 3) alone."""
+        metric = _with_references(self.chinese, tuple(references))[2]
+        return float(metric.corpus_score([hypothesis], None).score)
 
     def ter(self, hypothesis: str, references: list[str]) -> float:
         """TER in 0..100+, with sacrebleu's tokenization and multi-reference rule (fewest

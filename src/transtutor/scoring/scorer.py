@@ -24,7 +24,7 @@ How the score is made (also in the README, "Scoring"):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -39,7 +39,7 @@ from transtutor.content.models import (
 from transtutor.errors import UnknownRubric
 from transtutor.scoring import detect as dt
 from transtutor.scoring import lexicon as lx
-from transtutor.scoring import meaning
+from transtutor.scoring import meaning, synonyms
 from transtutor.scoring import severity as sv
 from transtutor.scoring.checks import CHECKS, Attempt, ErrorMark, Finding, applies
 from transtutor.scoring.text import quote
@@ -278,6 +278,16 @@ class Scorer:
             )
         values = attempt.suite.score(attempt.candidate, attempt.references)
         similarity = max(meaning.similarity(attempt.candidate, r) for r in attempt.references)
+        if attempt.target_lang == "en":
+            # A near-synonym of a reference word costs neither form nor meaning: both are
+            # also measured with it written as the reference's word, and the better kept.
+            worded = synonyms.as_reference_words(attempt.candidate, attempt.references)
+            if worded != attempt.candidate:
+                adequacy = attempt.suite.adequacy_score(worded, attempt.references)
+                values = replace(values, adequacy=max(values.adequacy, adequacy))
+                similarity = max(
+                    similarity, *(meaning.similarity(worded, r) for r in attempt.references)
+                )
         metrics = {**values.as_dict(), "meaning": round(100 * similarity, 2)}
         signatures = {**attempt.suite.signatures, "meaning": MEANING_SIGNATURE}
         return closeness(values.adequacy, similarity, attempt.target_lang), metrics, signatures
