@@ -129,35 +129,38 @@ _QUANTIFIERS = {"over", "under", "more", "less", "fewer", "above", "below"}
 
 
 def en_antonym(text: str, rng: random.Random) -> str | None:
-    options = []
-    for m in lx.WORD.finditer(text):
+    def opposites(m: re.Match[str], lemma: str) -> frozenset[str]:
         after = text[m.end() :].lstrip()
         if m[0].lower() in _QUANTIFIERS and not (after[:1].isdigit() or after.startswith("than")):
-            continue  # "over three weeks" is "during", "more efficient" has no clean opposite
-        for lemma in lx.en_lemmas(m[0]):
-            for other in sorted(lx.EN_ANTONYM_TABLE.get(lemma, ())):
-                if " " in other:
-                    continue
-                new = _inflect(m[0], lemma, other)
-                if new and new.lower() != m[0].lower():
-                    options.append((m, new))
-    if not options:
-        return None
-    m, new = rng.choice(options)
-    new = new.capitalize() if m[0][0].isupper() else new
-    return _replace_at(text, m.start(), m.end(), new)
+            return frozenset()  # "over three weeks" is "during", "more efficient" has none
+        return lx.EN_ANTONYM_TABLE.get(lemma, frozenset())
+
+    return _swapped(text, rng, opposites)
 
 
 def en_wordnet_antonym(text: str, rng: random.Random) -> str | None:
     """A word replaced by a WordNet antonym that our own list does not have (a challenge set
     built from another source of opposites than the one the detector was written with)."""
+
+    def opposites(m: re.Match[str], lemma: str) -> frozenset[str]:
+        if m[0].lower() in EN_STOPWORDS:
+            return frozenset()
+        listed = lx.EN_ANTONYM_TABLE.get(lemma, frozenset())
+        return lx.wordnet_antonyms().get(lemma, frozenset()) - listed
+
+    return _swapped(text, rng, opposites)
+
+
+def _swapped(
+    text: str, rng: random.Random, opposites: Callable[[re.Match[str], str], frozenset[str]]
+) -> str | None:
+    """One English word replaced by one of its opposites, inflected as it was."""
     options = []
     for m in lx.WORD.finditer(text):
-        if m[0].lower() in EN_STOPWORDS:
-            continue
         for lemma in lx.en_lemmas(m[0]):
-            listed = lx.EN_ANTONYM_TABLE.get(lemma, frozenset())
-            for other in sorted(lx.wordnet_antonyms().get(lemma, frozenset()) - listed):
+            for other in sorted(opposites(m, lemma)):
+                if " " in other:
+                    continue
                 new = _inflect(m[0], lemma, other)
                 if new and new.lower() != m[0].lower():
                     options.append((m, new))
