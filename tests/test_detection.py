@@ -232,6 +232,18 @@ DETECTED = [
         "antonym",
         "critical",
     ),
+    # A name one reference gives inside a compound ("Chinese-English") is given by it.
+    (
+        "zh-en",
+        "这家公司发布了支持中英双语的开源模型。",
+        "The company has launched an open-source model that supports both Chinese and French.",
+        [
+            "The company released an open-source model that supports both Chinese and English.",
+            "The company has released a bilingual Chinese-English open-source model.",
+        ],
+        "entity",
+        "critical",
+    ),
     # Opposites WordNet knows and our list does not: against the reference's word, and
     # against a source word of two characters with an entry of its own (吸收: absorb).
     (

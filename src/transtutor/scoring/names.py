@@ -59,8 +59,7 @@ def entities(c: Comparison) -> list[DetectedError]:
         return _zh_entities(c)
     best = c.closest_reference()
     ref, ref_text = c.refs[best], c.references[best]
-    cand_folded = {part for t in c.cand for part in _folded(t).split("-")}
-    cand_folded |= {_folded(t) for t in c.cand}
+    cand_folded = _with_parts(c.cand)
     licensed = {_folded(t) for r in c.refs for t in r} | {_folded(t) for t in c.src}
     ref_names = [_folded(t) for t in _names(ref, ref_text)]
     new_names = [
@@ -74,7 +73,8 @@ def entities(c: Comparison) -> list[DetectedError]:
     cand_folded |= {name for t in c.cand for name in _abbreviated(t.text, ref_names)}
     found = []
     source_folded = c.source.casefold()
-    ref_folded = [{_folded(t) for t in r} for r in c.refs]
+    # A reference says a name inside a compound too ("Chinese-English" says English).
+    ref_folded = [_with_parts(r) for r in c.refs]
     # What the source names through the lexicon, the parts of glosses too: 中外 glosses
     # "Chinese-foreign", which names China.
     parts = {part for option in c.source_options for part in option.split("-")}
@@ -110,6 +110,11 @@ def entities(c: Comparison) -> list[DetectedError]:
         else:
             found.append(DetectedError("entity", "Accuracy/Omission", "major", "", name.text))
     return found
+
+
+def _with_parts(words: tuple[lx.Token, ...]) -> set[str]:
+    """The words folded, and the parts of each hyphenated one."""
+    return {part for t in words for part in (_folded(t), *_folded(t).split("-"))}
 
 
 def _folded(token: lx.Token) -> str:
