@@ -12,9 +12,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.cli_process import run
-from transtutor.content.library import bundled_exercises
+from transtutor.content.library import bundled_exercises, bundled_rubrics, load_library
 from transtutor.store import Store
 from transtutor_bot.cli import main
 
@@ -112,6 +113,44 @@ def test_score_batch_contract(tmp_path: Path) -> None:
     assert records["zh"]["score"] >= 90
     assert records["spot"]["score"] == 100
     assert records[None]["error"].startswith("invalid JSON")
+
+
+def test_score_batch_scores_the_same_in_every_process(tmp_path: Path) -> None:
+    """Python orders sets of strings differently in each process (hash randomization): no
+    score may depend on that order. The golden zh->en answers and their critical variants,
+    against the course references, scored under two hash seeds, agree line for line."""
+    library = load_library(bundled_exercises(), bundled_rubrics())
+    exercises = {e.id: e for s in library.sets.values() for e in s.exercises}
+    golden = yaml.safe_load((ROOT / "benchmarks/golden/zh-en-paraphrases.yaml").read_text("utf-8"))
+    lines = []
+    for n, item in enumerate(golden):
+        exercise = exercises[item["id"]]
+        for answer in (item["answer"], item["critical"]):
+            lines.append(
+                {
+                    "id": f"{n}:{answer == item['critical']}",
+                    "source": exercise.source,
+                    "candidate": answer,
+                    "references": exercise.references,
+                }
+            )
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in lines), "utf-8")
+    outputs = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"out{seed}.jsonl"
+        result = run(
+            "score-batch",
+            "--input",
+            str(source),
+            "--output",
+            str(output),
+            env={"PYTHONHASHSEED": seed},
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(output.read_text(encoding="utf-8").splitlines())
+    assert len(outputs[0]) == len(lines) == 2 * len(golden)
+    assert outputs[0] == outputs[1]
 
 
 def test_score_batch_unknown_rubric(tmp_path: Path) -> None:
