@@ -71,7 +71,7 @@ class Comparison:
         self.source_options = frozenset(options)
         self.source_lemmas = frozenset(lemma for t in self.src for lemma in t.lemmas)
         self._free: list[int] | None = None
-        self._by_key: dict[str, list[lx.Token]] | None = None
+        self._by_key: dict[str, list[int]] | None = None
         self._in_refs: dict[tuple[lx.Token, Same], bool] = {}
         self._cand_index: tuple[frozenset[str], frozenset[str]] | None = None
 
@@ -168,26 +168,29 @@ class Comparison:
         return any(same(token, other, self.target_lang) for other in words)
 
     def in_references(self, token: lx.Token, same: Same = lx.same_meaning) -> bool:
-        """`has_meaning(token, self.ref_words, same)`, answered from an index: a long answer
-        against a long reference would otherwise compare every pair of words. Two words
-        of the same meaning share a lemma or a translation (`lx.same_meaning`), so only the
-        reference words that do are compared."""
+        """`has_meaning(token, self.ref_words, same)`, answered from an index (see
+        `reference_word`)."""
         known = self._in_refs.get((token, same))
-        if known is not None:
-            return known
+        if known is None:
+            known = self._in_refs[(token, same)] = self.reference_word(token, same) is not None
+        return known
+
+    def reference_word(self, token: lx.Token, same: Same = lx.same_meaning) -> lx.Token | None:
+        """The first reference word, in the references' order, that `same` says means what
+        this one does. Found from an index: a long answer against a long reference would
+        otherwise compare every pair of words. Two words of the same meaning share a lemma
+        or a translation (`lx.same_meaning`), so only the reference words that do are
+        compared."""
         if self._by_key is None:
             self._by_key = {}
-            for word in dict.fromkeys(self.ref_words):
+            for at, word in enumerate(self.ref_words):
                 for key in word.lemmas | self._senses(word):
-                    self._by_key.setdefault(key, []).append(word)
-        near = {
-            id(w): w
-            for key in token.lemmas | self._senses(token)
-            for w in self._by_key.get(key, ())
-        }
-        found = self.has_meaning(token, near.values(), same)
-        self._in_refs[(token, same)] = found
-        return found
+                    self._by_key.setdefault(key, []).append(at)
+        near = sorted(
+            {at for key in token.lemmas | self._senses(token) for at in self._by_key.get(key, ())}
+        )
+        words = (self.ref_words[at] for at in near)
+        return next((w for w in words if same(token, w, self.target_lang)), None)
 
     def _index(self, words: Iterable[lx.Token]) -> tuple[frozenset[str], frozenset[str]]:
         lemmas: set[str] = set()

@@ -205,7 +205,7 @@ def with_adjectives(lemmas: frozenset[str]) -> frozenset[str]:
 def antonyms(token: Token, lang: str, *, wordnet: bool = True) -> frozenset[str]:
     """Words (English lemmas or Chinese words) meaning the opposite of this one: from our
     list, and for English from WordNet too unless `wordnet` is False (WordNet's pairs are
-    many and some are loose, early / middle: evidence from a reference only)."""
+    many and some are loose, early / middle: `opposites` takes less evidence for them)."""
     table = ZH_ANTONYM_TABLE if lang == "zh" else EN_ANTONYM_TABLE
     found: set[str] = set(unprefixed(token, lang))
     # An English adverb has its adjective's opposites too ("rarely": those of "rare").

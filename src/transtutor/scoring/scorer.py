@@ -42,6 +42,7 @@ from transtutor.scoring import lexicon as lx
 from transtutor.scoring import meaning, synonyms
 from transtutor.scoring import severity as sv
 from transtutor.scoring.checks import CHECKS, Attempt, ErrorMark, Finding, applies
+from transtutor.scoring.comparison import Comparison
 from transtutor.scoring.text import quote
 
 # (adequacy, base score) knots; tuned on the development data (see benchmarks/agreement.py):
@@ -281,7 +282,15 @@ class Scorer:
         if attempt.target_lang == "en":
             # A near-synonym of a reference word costs neither form nor meaning: both are
             # also measured with it written as the reference's word, and the better kept.
-            worded = synonyms.as_reference_words(attempt.candidate, attempt.references)
+            worded = synonyms.as_reference_words(
+                Comparison(
+                    attempt.source,
+                    attempt.candidate,
+                    attempt.references,
+                    attempt.source_lang,
+                    attempt.target_lang,
+                )
+            )
             if worded != attempt.candidate:
                 adequacy = attempt.suite.adequacy_score(worded, attempt.references)
                 values = replace(values, adequacy=max(values.adequacy, adequacy))

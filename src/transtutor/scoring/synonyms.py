@@ -6,35 +6,27 @@ word. Antonyms are never near-synonyms (`lexicon.same_meaning`)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from transtutor.scoring import lexicon as lx
+from transtutor.scoring.comparison import Comparison
 
 
-def as_reference_words(answer: str, references: list[str]) -> str:
-    return _as_reference_words(answer, tuple(references))
-
-
-@lru_cache(maxsize=4096)
-def _as_reference_words(answer: str, references: tuple[str, ...]) -> str:
-    words = [t for r in references for t in lx.tokens(r, "en") if lx.is_content(t, "en")]
-    lemmas = frozenset(lemma for word in words for lemma in word.lemmas)
-    # Near-synonyms share a translation: compare a word only with the reference words that do,
-    # the first of them in the references first (the same answer always reads the same).
-    by_sense: dict[str, list[int]] = {}
-    for at, word in enumerate(words):
-        for sense in lx.en_chinese(word.lemmas):
-            by_sense.setdefault(sense, []).append(at)
+def as_reference_words(c: Comparison) -> str:
+    """The answer of an English comparison with its near-synonyms of content words of the
+    references written as the first such word (so the same answer always reads the same)."""
+    said = frozenset(
+        lemma for word in c.ref_words if lx.is_content(word, "en") for lemma in word.lemmas
+    )
     pieces: list[str] = []
     at = 0
-    for token in lx.tokens(answer, "en"):
-        if not lx.is_content(token, "en") or token.lemmas & lemmas:
+    for token in c.cand:
+        if not lx.is_content(token, "en") or token.lemmas & said:
             continue
-        near = sorted(
-            {at for sense in lx.en_chinese(token.lemmas) for at in by_sense.get(sense, ())}
-        )
-        match = next((words[at] for at in near if lx.same_meaning(token, words[at], "en")), None)
+        match = c.reference_word(token, _content_synonym)
         if match is not None:
-            pieces += [answer[at : token.start], match.text]
+            pieces += [c.candidate[at : token.start], match.text]
             at = token.end
-    return "".join(pieces) + answer[at:] if pieces else answer
+    return "".join(pieces) + c.candidate[at:] if pieces else c.candidate
+
+
+def _content_synonym(a: lx.Token, b: lx.Token, lang: str) -> bool:
+    return lx.is_content(b, lang) and lx.same_meaning(a, b, lang)
