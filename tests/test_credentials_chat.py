@@ -168,6 +168,18 @@ async def test_forget_keeps_the_status_entry_and_nothing_that_links_it(app: Buil
     assert index in {i for _, _, i in rows} and keys == 0
 
 
+async def test_the_credential_file_is_dated_in_the_course_time_zone(app: Built) -> None:
+    li = ChatClient(*app, user_id=LI)
+    await li.send("/start")
+    await answer(li, "own-002")
+    # Issued at 20:00 UTC on 1 December: already 2 December in Shanghai, the course's zone.
+    with sqlite3.connect(app[0].settings.db) as db:
+        db.execute("UPDATE credentials SET issued_at = '2026-12-01T20:00:00+00:00'")
+    await li.send("/credential")
+    sent = [m for m in app[1].requests if isinstance(m, SendDocument)][-1]
+    assert "issued 2026-12-02." in (sent.caption or "")
+
+
 async def test_issue_and_revoke_from_the_command_line(
     make_app: Callable[..., Built], tmp_path: Path
 ) -> None:

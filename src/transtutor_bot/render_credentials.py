@@ -7,9 +7,7 @@ from zoneinfo import ZoneInfo
 from transtutor.awards.awarding import Standing
 from transtutor.awards.records import IssuedCredential
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render_text import quote
-
-DATE = "%Y-%m-%d"
+from transtutor_bot.render_text import day, quote
 
 
 def missing_text(t: Translator, standing: Standing) -> str:
@@ -64,23 +62,38 @@ def announcement(t: Translator, issued: list[IssuedCredential], course_title: st
     return "\n".join(lines)
 
 
+def file_caption(
+    t: Translator, issued: IssuedCredential, course_title: str, link: str | None, zone: ZoneInfo
+) -> str:
+    """The caption of the credential file /credential sends: dates in the course time zone."""
+    course, date = quote(course_title), day(issued.issued_at, zone)
+    caption = (
+        t("award.file_caption", course=course, date=date, link=link)
+        if link
+        else t("award.file_caption_nolink", course=course, date=date)
+    )
+    if issued.revoked_at is not None:
+        caption += "\n" + t(
+            "award.revoked_note",
+            date=day(issued.revoked_at, zone),
+            reason=quote(issued.revoked_reason or ""),
+        )
+    return caption
+
+
 def issued_list(t: Translator, issued: list[IssuedCredential], zone: ZoneInfo) -> str:
     if not issued:
         return t("award.list_none")
     lines = [t("award.list_header", count=len(issued))]
     for c in issued:
-        revoked = (
-            t("award.list_revoked", date=c.revoked_at.astimezone(zone).strftime(DATE))
-            if c.revoked_at
-            else ""
-        )
+        revoked = t("award.list_revoked", date=day(c.revoked_at, zone)) if c.revoked_at else ""
         lines.append(
             t(
                 "award.list_line",
                 credential=quote(c.id),
                 name=quote(c.name or "—"),
                 user=c.user_id if c.user_id is not None else "—",
-                date=c.issued_at.astimezone(zone).strftime(DATE),
+                date=day(c.issued_at, zone),
                 revoked=revoked,
             )
         )

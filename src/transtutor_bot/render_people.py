@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from transtutor.people.records import InviteRecord, RoleHolder
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render_text import quote
+from transtutor_bot.render_text import quote, when
 
 
 def roles_text(t: Translator, holders: list[RoleHolder]) -> str:
@@ -28,7 +28,7 @@ def invites_text(t: Translator, invites: list[InviteRecord], zone: ZoneInfo) -> 
         return t("invites.none")
     lines = [t("invites.header")]
     for i in invites:
-        until = i.expires_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if i.expires_at else "—"
+        until = when(i.expires_at, zone) if i.expires_at else "—"
         lines.append(t("invites.line", code=quote(i.code), role=i.role, until=until))
     lines.append(t("invites.footer"))
     return "\n".join(lines)

@@ -13,12 +13,7 @@ from transtutor.projects.review import Graded, Reviewing
 from transtutor.reports.snapshot import ProjectSummary
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_practice import mastery_line
-from transtutor_bot.render_text import quote
-
-
-def when(moment: datetime, zone: ZoneInfo) -> str:
-    """A time as the course writes it: '2026-12-01 18:00' in the course time zone."""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+from transtutor_bot.render_text import quote, when
 
 
 def duration(t: Translator, span: timedelta) -> str:

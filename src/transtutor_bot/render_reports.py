@@ -16,8 +16,7 @@ from transtutor.reports.snapshot import (
 )
 from transtutor_bot.i18n import Translator
 from transtutor_bot.render_practice import bar, outcome_lines
-from transtutor_bot.render_projects import when
-from transtutor_bot.render_text import quote
+from transtutor_bot.render_text import day, quote, when
 
 AT_RISK_SHOWN = 40
 COHORTS_SHOWN = 15
@@ -224,7 +223,7 @@ def learner_text(t: Translator, d: LearnerDetail, zone: ZoneInfo, window_days: i
 def digest_text(t: Translator, d: Digest, zone: ZoneInfo) -> str:
     s = d.summary
     lines = [
-        t("digest.header", date=d.period.astimezone(zone).strftime("%Y-%m-%d")),
+        t("digest.header", date=day(d.period, zone)),
         "",
     ]
     if s.learners == 0:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # the CLI renders without importing aiogram
     from aiogram.types import Message
@@ -16,6 +18,16 @@ TAG = re.compile(r"</?(b|i|u|code|pre)>")
 def quote(text: str) -> str:
     """User or content text inside HTML: escaped, shown verbatim."""
     return html.escape(text, quote=False)
+
+
+def when(moment: datetime, zone: ZoneInfo) -> str:
+    """A time as the course writes it: '2026-12-01 18:00' in the course time zone."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def day(moment: datetime, zone: ZoneInfo) -> str:
+    """The date a moment falls on in the course time zone: '2026-12-01'."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d")
 
 
 def plain(text: str, bold: tuple[str, str] = ("", "")) -> str:

@@ -42,7 +42,12 @@ async def announce(awards: Awards, notifier: Notifier, user_id: int, language: s
 
 
 async def credential(
-    message: Message, command: CommandObject, me: UserRecord, t: Translator, awards: Awards
+    message: Message,
+    command: CommandObject,
+    me: UserRecord,
+    t: Translator,
+    awards: Awards,
+    notifier: Notifier,
 ) -> None:
     if awards.course is None:
         await message.answer(t("award.off"))
@@ -63,19 +68,9 @@ async def credential(
         return
     from transtutor_web import credential_page_url
 
-    date = issued.issued_at.strftime(render_credentials.DATE)
-    course = quote(_course_title(awards, t.language))
     link = credential_page_url(awards.issuer.facts, issued.id) if awards.issuer else None
-    caption = (
-        t("award.file_caption", course=course, date=date, link=link)
-        if link
-        else t("award.file_caption_nolink", course=course, date=date)
-    )
-    if issued.revoked_at is not None:
-        when = issued.revoked_at.strftime(render_credentials.DATE)
-        caption += "\n" + t(
-            "award.revoked_note", date=when, reason=quote(issued.revoked_reason or "")
-        )
+    title = _course_title(awards, t.language)
+    caption = render_credentials.file_caption(t, issued, title, link, notifier.zone)
     data = json.dumps(standing.credential, ensure_ascii=False, indent=2).encode("utf-8")
     name = f"{awards.course.id}-credential.json"
     await message.answer_document(BufferedInputFile(data, name), caption=caption)

@@ -16,7 +16,7 @@ from transtutor.reports.coordinator import Coordinator
 from transtutor_bot import keyboards, render_projects
 from transtutor_bot.filters import Awaits, HasRole
 from transtutor_bot.i18n import Translator
-from transtutor_bot.render_text import quote, reply
+from transtutor_bot.render_text import quote, reply, when
 from transtutor_bot.sender import Notifier
 
 # Commands that belong to a submission or review in progress; any other command ends the wait
@@ -51,12 +51,12 @@ async def extend(
     notifier: Notifier,
 ) -> None:
     project, student, deadline = await projects.extend(command.args or "", me.id)
-    when = render_projects.when(deadline, projects.zone)
+    shown = when(deadline, projects.zone)
     await message.answer(
         t(
             "project.extended",
             user_id=student.id,
-            deadline=when,
+            deadline=shown,
             zone=projects.zone.key,
             project_id=project.id,
         )
@@ -68,7 +68,7 @@ async def extend(
             "project.extended_student",
             project_id=project.id,
             title=quote(project.title),
-            deadline=when,
+            deadline=shown,
             zone=projects.zone.key,
         ),
     )
