@@ -278,6 +278,35 @@ DETECTED = [
         "antonym",
         "critical",
     ),
+    # "always" where the reference has "never" is the negation dropped: not cancelled as if
+    # an opposite had said it ("not cheap" / "expensive").
+    (
+        "zh-en",
+        "我们从未见过这样的产品。",
+        "We have always seen a product like this.",
+        ["We have never seen a product like this."],
+        "polarity",
+        "critical",
+    ),
+    # 不停 is "non-stop", not a negation: the source does not excuse an added "nobody".
+    (
+        "zh-en",
+        "他不停地告诉大家这个好消息。",
+        "He kept telling nobody the good news.",
+        ["He kept telling everyone the good news."],
+        "polarity",
+        "critical",
+    ),
+    # CC-CEDICT glosses 不少 "many; a lot; not few": "few" is what the source denies (and
+    # not one of its meanings), though the reference has no word opposite to it.
+    (
+        "zh-en",
+        "不少用户已经开始使用这项服务。",
+        "Few users have started using the service.",
+        ["A lot of users have started using the service."],
+        "antonym",
+        "critical",
+    ),
     (
         "en-zh",
         "The wind farm will supply clean electricity to about 300,000 households.",
@@ -347,6 +376,23 @@ NOT_ERRORS = [
         "那家店开在哈德逊大街上。",
         "The shop is on Hudson Avenue.",
         "The shop opened on Hudson Street.",
+    ),
+    # What a source word's entry denies, said with a negation: 不同 "not the same", 不久
+    # "not long"; and 不停 ("non-stop") is not a negation the answer must keep.
+    (
+        "这两种方法的结果不同。",
+        "The two methods do not give the same results.",
+        "The two methods give different results.",
+    ),
+    (
+        "不久以后，他们搬到了上海。",
+        "Not long after, they moved to Shanghai.",
+        "Soon afterwards, they moved to Shanghai.",
+    ),
+    (
+        "雨不停地下了三天。",
+        "It rained constantly for three days.",
+        "It rained non-stop for three days.",
     ),
     # WordNet's early / middle / late are opposites, and 在 glosses "in the middle of": a
     # loose WordNet pair never takes its evidence from a one-character word of the source.

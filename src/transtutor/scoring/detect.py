@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import re
 
+from transtutor.scoring import lexicon as lx
 from transtutor.scoring import meaning
 from transtutor.scoring import text as tx
 from transtutor.scoring.comparison import SEVERITY_RANK, Comparison, DetectedError, Severity
 from transtutor.scoring.names import entities
 from transtutor.scoring.omissions import additions, coverage, dropped
-from transtutor.scoring.opposites import antonym, polarity, switched
+from transtutor.scoring.opposites import antonym, denied, polarity, switched
 from transtutor.scoring.quantities import numbers, unit_swaps
 
 __all__ = ["Comparison", "DetectedError", "Severity", "detect", "numbers", "sort_errors"]
@@ -70,7 +71,15 @@ def detect(
     found: list[DetectedError] = []
     flips = polarity(c)
     opposites = antonym(c)
-    cancelled = [o for o in opposites for f in flips if o.found in f.found.split()]
+    opposites += [d for d in denied(c) if d.found not in {o.found for o in opposites}]
+    same_place = [
+        o
+        for o in opposites
+        if flips and (any(o.found in f.found.split() for f in flips) or _negated(c, o.found))
+    ]
+    # "always" where the reference has "never": one error, the negation dropped.
+    opposites = [o for o in opposites if not (o in same_place and _negation_word(o, c))]
+    cancelled = [o for o in same_place if o in opposites]
     if cancelled:
         # Two opposites in one place cancel: a negation dropped (or added) and the negated
         # word replaced by its antonym say the same ("not cheap" / "expensive").
@@ -84,6 +93,20 @@ def detect(
     found += dropped(c, taken | {e.expected for e in found})
     found += additions(c)
     return sort_errors(found)
+
+
+def _negated(c: Comparison, word: str) -> bool:
+    """Does a negation of the answer stand just before this word of it ("not give the
+    same")?"""
+    return any(
+        t.text == word and any(lx.is_negation(n, c.target_lang) for n in c.cand[max(0, i - 3) : i])
+        for i, t in enumerate(c.cand)
+    )
+
+
+def _negation_word(error: DetectedError, c: Comparison) -> bool:
+    """Is what the reference says instead of the answer's word a negation ("never")?"""
+    return any(lx.is_negation(t, c.target_lang) for t in lx.tokens(error.expected, c.target_lang))
 
 
 def _squash(text: str) -> str:

