@@ -426,7 +426,7 @@ def zh_glosses(word: str) -> frozenset[str]:
     while at < len(word):
         for size in range(min(lex.longest, len(word) - at), 0, -1):
             piece = word[at : at + size]
-            if piece in lex.zh_en and (size > 1 or size == len(word) - at or True):
+            if piece in lex.zh_en:
                 parts |= lex.zh_en[piece]
                 at += size
                 break
