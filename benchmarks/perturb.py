@@ -340,6 +340,50 @@ def en_contraction(text: str, rng: random.Random) -> str | None:
     return None
 
 
+# American spellings and the British ones a learner taught British English writes.
+BRITISH = {
+    "color": "colour",
+    "colors": "colours",
+    "favorite": "favourite",
+    "behavior": "behaviour",
+    "neighbor": "neighbour",
+    "neighbors": "neighbours",
+    "labor": "labour",
+    "honor": "honour",
+    "center": "centre",
+    "centers": "centres",
+    "meters": "metres",
+    "theater": "theatre",
+    "fiber": "fibre",
+    "realize": "realise",
+    "realized": "realised",
+    "organization": "organisation",
+    "organizations": "organisations",
+    "recognize": "recognise",
+    "analyze": "analyse",
+    "traveling": "travelling",
+    "traveled": "travelled",
+    "modeling": "modelling",
+    "catalog": "catalogue",
+    "dialog": "dialogue",
+    "defense": "defence",
+    "program": "programme",
+    "gray": "grey",
+}
+
+
+def en_british(text: str, rng: random.Random) -> str | None:
+    options = [m for m in lx.WORD.finditer(text) if m[0].lower() in BRITISH]
+    if not options:
+        return None
+    # Every American spelling at once: a learner spells one way throughout.
+    for m in reversed(options):
+        british = BRITISH[m[0].lower()]
+        british = british.capitalize() if m[0][0].isupper() else british
+        text = _replace_at(text, m.start(), m.end(), british)
+    return text
+
+
 # ------------------------------------------------------------------ Chinese targets
 
 
@@ -432,4 +476,5 @@ KINDS: dict[str, tuple[str, Perturb | None, Perturb | None]] = {
     "time phrase moved": ("paraphrase", en_time_moved, None),
     "near-synonym": ("paraphrase", en_synonym, zh_synonym),
     "contraction": ("paraphrase", en_contraction, None),
+    "British spelling": ("paraphrase", en_british, None),
 }

@@ -417,6 +417,12 @@ NEAR_SYNONYMS = [
         "Last year they purchased a new house.",
         "Last year they bought a new house.",
     ),
+    # British spelling against an American reference: the same words.
+    (
+        "该组织意识到，这个项目的中心问题是员工的行为。",
+        "The organisation realised that the centre of the programme's problems was staff behaviour.",
+        "The organization realized that the center of the program's problems was staff behavior.",
+    ),
 ]
 
 
@@ -554,6 +560,19 @@ def test_a_missed_glossary_term_is_one_line_naming_the_source_term(scorer: Score
     assert result.feedback("en") == [
         "[major] Use the glossary term `large language model` (the source has 大语言模型)."
     ], result.feedback("en")
+
+
+def test_a_glossary_term_spelled_the_british_way_is_the_term(scorer: Scorer) -> None:
+    source, reference = "新的数据中心明年投入使用。", "The new data center opens next year."
+    glossary = {"数据中心": "data center"}
+    british = score(
+        scorer, source, "The new data centre opens next year.", [reference], glossary=glossary
+    )
+    assert not british.errors and british.score >= 99, british.feedback("en")
+    other = score(
+        scorer, source, "The new data hub opens next year.", [reference], glossary=glossary
+    )
+    assert any("`data center`" in line for line in other.feedback("en"))
 
 
 @pytest.mark.parametrize(("source", "answer", "reference"), NOT_ERRORS)

@@ -15,6 +15,7 @@ from typing import Any
 
 from transtutor.content.models import CheckKind, ErrorAnnotation, ExerciseType
 from transtutor.scoring import detect as dt
+from transtutor.scoring import lexicon as lx
 from transtutor.scoring import text as tx
 from transtutor.scoring.metrics import MetricSuite, suite_for
 
@@ -93,10 +94,16 @@ def glossary(attempt: Attempt, params: dict[str, Any]) -> Finding:
     ]
     if not wanted:
         return NOT_APPLICABLE
+    # A term spelled the British way is the same term ("data centre" for "data center").
+    american = lx.in_american(attempt.candidate_folded)
     missing = [
         options[0]
         for term, options in wanted
-        if not any(contains(attempt.candidate_folded, o) for o in options)
+        if not any(
+            contains(attempt.candidate_folded, o)
+            or contains(american, lx.in_american(tx.normalize(o).casefold()))
+            for o in options
+        )
     ]
     return Finding(1 - len(missing) / len(wanted), missing)
 

@@ -118,16 +118,62 @@ def _jieba() -> object:
 
 @lru_cache(maxsize=65536)
 def en_lemmas(word: str) -> frozenset[str]:
-    """Every lemma an English word form may have, lower-cased ("rose" -> rose, rise)."""
+    """Every lemma an English word form may have, lower-cased ("rose" -> rose, rise), with
+    the American spelling's for a British one ("colours" -> colour, color)."""
     from lemminflect import getAllLemmas
 
     folded = word.casefold().replace("’", "'")
     found = {folded}
-    for forms in getAllLemmas(folded).values():
-        found.update(forms)
+    for form in (folded, american(folded)):
+        if form:
+            found.add(form)
+            for forms in getAllLemmas(form).values():
+                found.update(forms)
     if folded.endswith("'s"):
-        found.add(folded[:-2])
+        found |= en_lemmas(folded[:-2])
     return frozenset(found)
+
+
+# British spellings and their American forms: colour, centre, fibre, realise, analyse,
+# travelling, catalogue, defence. A rule applies only where what it makes is an English word
+# lemminflect knows ("four" is not "for", "devour" not "devor").
+_BRITISH = tuple(
+    (re.compile(pattern), american)
+    for pattern, american in (
+        (r"^(\w{2,})our(s|ed|ing|ite|ites|ful|able|er|ers|ist|ists)?$", r"\1or\2"),
+        (r"^(\w{2,})(t|b)re(s)?$", r"\1\2er\3"),
+        (r"^(\w{2,})(t|b)red$", r"\1\2ered"),
+        (r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$", r"\1iz\2"),
+        (r"^(\w{2,})ys(e|es|ed|ing)$", r"\1yz\2"),
+        (r"^(\w{3,}[aeiou])ll(ed|ing|er|ers)$", r"\1l\2"),
+        (r"^(\w{3,})ogue(s)?$", r"\1og\2"),
+        (r"^(\w{3,})ence(s)?$", r"\1ense\2"),
+        (r"^programme(s|d)?$", r"program\1"),
+        (r"^grey(s|ed|ing|er|est|ish)?$", r"gray\1"),
+    )
+)
+
+
+def in_american(folded: str) -> str:
+    """A lower-cased English text with its British spellings written the American way."""
+    return WORD.sub(lambda m: american(m[0]) or m[0], folded)
+
+
+@lru_cache(maxsize=65536)
+def american(folded: str) -> str | None:
+    """The American spelling of a lower-cased British word form, if it has one."""
+    from lemminflect import getAllLemmas
+
+    if folded.endswith("'s"):
+        base = american(folded[:-2])
+        return f"{base}'s" if base else None
+
+    for pattern, replacement in _BRITISH:
+        if pattern.match(folded):
+            form = pattern.sub(replacement, folded)
+            if form != folded and getAllLemmas(form):
+                return form
+    return None
 
 
 @lru_cache(maxsize=8192)
