@@ -466,6 +466,13 @@ SAME_QUANTITY = [
         "Prices doubled over the past decade.",
         "Prices have doubled in the past ten years.",
     ),
+    # A date written the British way, with an ordinal day.
+    (
+        "zh-en",
+        "会议将于2026年3月5日举行。",
+        "The meeting will be held on 5th March, 2026.",
+        "The meeting will be held on March 5, 2026.",
+    ),
 ]
 
 

@@ -80,7 +80,12 @@ _MONTH_NAME = (
     + "|".join(m.capitalize() for m in _MONTHS)
     + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Oct|Nov|Dec)\.?"
 )
-_MONTH_WORD = re.compile(r"(?<=\d )" + _MONTH_NAME + r"\b|\b" + _MONTH_NAME + r"(?= \d)")
+# After a day, also an ordinal one ("5 March", "5th March", "the 5th of March"); before a day
+# or a year ("March 5", "March, 2026").
+_AFTER_DAY = "|".join(
+    rf"(?<=\d{suffix}{of} )" for suffix in ("", "st", "nd", "rd", "th") for of in ("", " of")
+)
+_MONTH_WORD = re.compile(rf"(?:{_AFTER_DAY})" + _MONTH_NAME + r"\b|\b" + _MONTH_NAME + r"(?=,? \d)")
 # Units, each with the spellings that mean the same in one language.
 _UNITS = {
     "percent": r"%|％|\bper\s?cent\b|百分之",
