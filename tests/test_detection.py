@@ -466,6 +466,12 @@ SAME_QUANTITY = [
         "Prices doubled over the past decade.",
         "Prices have doubled in the past ten years.",
     ),
+    (
+        "en-zh",
+        "Prices rose by 5% in three days.",
+        "三天内价格上涨了百分之五。",
+        "价格在3天内上涨了5%。",
+    ),
     # A date written the British way, with an ordinal day.
     (
         "zh-en",
