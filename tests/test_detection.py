@@ -472,6 +472,31 @@ SAME_QUANTITY = [
         "三天内价格上涨了百分之五。",
         "价格在3天内上涨了5%。",
     ),
+    # Money, scales and times as business English writes them.
+    (
+        "zh-en",
+        "公司营收达到12亿元。",
+        "Revenue reached RMB1.2bn.",
+        "Revenue reached 1.2 billion yuan.",
+    ),
+    (
+        "zh-en",
+        "他们投资了5000万美元，建造了250万个零件。",
+        "They invested US$50m and built two and a half million parts.",
+        "They invested 50 million US dollars and built 2.5 million parts.",
+    ),
+    (
+        "zh-en",
+        "该套餐每月收费500元。",
+        "The plan costs ¥500 a month.",
+        "The plan costs 500 yuan per month.",
+    ),
+    (
+        "zh-en",
+        "会议于上午九点开始。",
+        "The meeting starts at 9:00 am.",
+        "The meeting starts at 9 a.m.",
+    ),
     # A date written the British way, with an ordinal day.
     (
         "zh-en",
@@ -483,11 +508,11 @@ SAME_QUANTITY = [
 
 
 @pytest.mark.parametrize(("pair", "source", "answer", "reference"), SAME_QUANTITY)
-def test_the_same_quantity_in_other_units_is_no_error(
+def test_the_same_quantity_said_another_way_is_no_error(
     scorer: Scorer, pair: str, source: str, answer: str, reference: str
 ) -> None:
     result = score(scorer, source, answer, [reference], source_lang=pair.split("-")[0])
-    assert not [e for e in result.errors if e["kind"].startswith(("number", "unit"))], result.errors
+    assert not result.errors, result.errors
 
 
 def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:

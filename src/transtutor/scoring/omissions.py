@@ -51,7 +51,8 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
             continue
         seen.add(word.text)
         options = c.translations(word)
-        if not options:
+        # A unit (元 "yuan", 美元, 小时) is the number check's: "RMB 500", "US$50m" say it.
+        if not options or tx.unit_mentions(" ".join(sorted(options))):
             continue
         if c.zh_target:
             covering = [(i, j) for i, j, t in ref_content if c.renders((t,), t.text, options)]

@@ -58,9 +58,22 @@ _EN_SMALL = {word: value for value, word in enumerate(_SMALL_WORDS.split())}
 _TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _EN_TENS = {word: 10 * value for value, word in enumerate(_TENS_WORDS, start=2)}
 _ARABIC = re.compile(
-    r"(?<![A-Za-z0-9])(?<![0-9][.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![A-Z]\b)"
-    r"(?:\s*(万亿|万|亿|千(?![瓦米克])|百(?!分))|\s+(thousand|million|billion|trillion)\b)?",
+    # A number may follow a currency code written against it ("RMB1.2 billion", "US$50m").
+    r"(?:(?<![A-Za-z0-9])|(?<=RMB)|(?<=USD)|(?<=CNY))(?<![0-9][.,])"
+    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?!(?!m\b|s\b)[A-Z]\b)"  # 5G, 3D: no; 50m, 1990s: yes
+    r"(?:\s*(万亿|万|亿|千(?![瓦米克])|百(?!分))|\s+(thousand|million|billion|trillion)\b"
+    r"|\s?(bn|mn|tn)\b)?",
     re.IGNORECASE,
+)
+_ABBREVIATED = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3}
+# "m" and "k" are scales only after a currency ("$50m"; "a 50m pool" is metres).
+_MONEY_SHORT = re.compile(
+    r"(?<=[$¥€£])(\d+(?:\.\d+)?)([mk])\b|(?<=RMB|USD|CNY)(\d+(?:\.\d+)?)([mk])\b"
+)
+# A time of day, 9:30 (9.5): one number, not two.
+_CLOCK = re.compile(r"(?<![0-9:])([01]?\d|2[0-3]):([0-5]\d)(?![0-9:])")
+_AND_A_HALF = re.compile(
+    r"\s+and\s+a\s+half\b(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE
 )
 _EN_WORD_NUMBER = re.compile(
     r"\b(?:("
@@ -100,8 +113,8 @@ _UNITS = {
     "gram": r"\b(?:kg|kilograms?|tonnes?|tons?)\b|千克|公斤|吨",
     "watt-hour": r"\b(?:[kMG]Wh|(?:kilo|mega|giga)watt[- ]hours?)\b|[千兆吉]瓦时",
     "watt": r"\b(?:[kMG]W|(?:kilo|mega|giga)?watts?)\b(?![- ]hours?)|[千兆吉]瓦(?!时)",
-    "yuan": r"\byuan\b|\bRMB\b|(?<=\d)元|(?<=[万亿])元",
-    "USD": r"\bUSD\b|\bUS\$|\bdollars?\b|美元",
+    "yuan": r"\byuan\b|RMB|\bCNY|¥|(?<=\d)元|(?<=[万亿])元",
+    "USD": r"\bUSD|\bUS\$|(?<![A-Za-z])\$|\bdollars?\b|美元",
 }
 # Units of time, which a correct answer may leave implicit ("annually", 一刻钟, "overnight"):
 # only one replaced by another ("minutes" for 秒) is an error. A Chinese one counts after a
@@ -249,12 +262,25 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     found = [Quantity(m[0], float(_duration(m)[0])) for m in _DURATION.finditer(text)]
     # Blanked out (not removed: offsets stay) so that 一 of 一刻钟 is not a number too.
     text = _DURATION.sub(lambda m: " " * len(m[0]), text)
+    found += [Quantity(m[0], int(m[1]) + int(m[2]) / 60) for m in _CLOCK.finditer(text)]
+    text = _CLOCK.sub(lambda m: " " * len(m[0]), text)
+    for m in _MONEY_SHORT.finditer(text):
+        number, scale = (m[1], m[2]) if m[1] else (m[3], m[4])
+        found.append(Quantity(m[0], float(number) * _ABBREVIATED[scale.lower()]))
+    text = _MONEY_SHORT.sub(lambda m: " " * len(m[0]), text)
     for match in _ARABIC.finditer(text):
         value = float(match[1].replace(",", "") + (match[2] or ""))
-        scale = match[3] or match[4]
+        scale, short, end = match[3] or match[4], match[5], match.end()
         if scale:
             value *= _SCALES[scale.lower()]
-        found.append(_with_unit(text, match.end(), Quantity(match[0].strip(), value)))
+        elif short:
+            value *= _ABBREVIATED[short.lower()]
+        shown = text[match.start() : end].strip()
+        half = _AND_A_HALF.match(text, end)
+        if half:  # "2 and a half years", "2 and a half million"
+            value, end, shown = value + 0.5, half.end(), text[match.start() : half.end()]
+            value *= _EN_SCALES[half[1].lower()] if half[1] else 1
+        found.append(_with_unit(text, end, Quantity(shown, value)))
     for match in _CN_NUMERAL.finditer(text):
         parsed = chinese_numeral_value(match[0])
         if parsed is not None:
@@ -268,9 +294,13 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         )
         if scale:
             value *= _EN_SCALES[scale.lower()]
-        if value == 1 and not scale:
+        half = _AND_A_HALF.match(text, match.end())
+        if half:  # "two and a half years", "two and a half million"
+            value = (value + 0.5) * (_EN_SCALES[half[1].lower()] if half[1] else 1)
+        elif value == 1 and not scale:
             continue  # "one" is far more often a pronoun than a number
-        found.append(_with_unit(text, match.end(), Quantity(match[0], value)))
+        end = half.end() if half else match.end()
+        found.append(_with_unit(text, end, Quantity(text[match.start() : end], value)))
     for match in _MONTH_WORD.finditer(text):
         name = (match[1] or match[2]).lower()
         month = next(n for m, n in _MONTHS.items() if m.startswith(name[:3]))
