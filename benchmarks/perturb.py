@@ -157,7 +157,7 @@ def _swapped(
     """One English word replaced by one of its opposites, inflected as it was."""
     options = []
     for m in lx.WORD.finditer(text):
-        for lemma in lx.en_lemmas(m[0]):
+        for lemma in sorted(lx.en_lemmas(m[0])):
             for other in sorted(opposites(m, lemma)):
                 if " " in other:
                     continue

@@ -600,6 +600,21 @@ def test_a_missed_glossary_term_is_one_line_naming_the_source_term(scorer: Score
     ], result.feedback("en")
 
 
+def test_a_misspelt_word_is_a_minor_spelling_error_naming_the_word(scorer: Scorer) -> None:
+    source, reference = "我们已收到您的付款。", "We have received your payment."
+    result = score(scorer, source, "We have recieved your paymnet.", [reference])
+    assert result.feedback("en") == [
+        "[minor] «recieved» is misspelt: «received».",
+        "[minor] «paymnet» is misspelt: «payment».",
+    ]
+    assert result.feedback("zh")[0] == "【轻微】«recieved» 拼写有误，应为 «received»。"
+    assert {e["category"] for e in result.errors} == {"Fluency/Spelling"}
+    assert result.score >= 85  # minor: the meaning is all there
+    # Words written as one or with a hyphen, names and words the lexicon knows are no typos.
+    for answer in ("We have received your payment via PayPall.", "We've received your payment."):
+        assert not score(scorer, source, answer, [reference]).errors
+
+
 def test_a_glossary_term_spelled_the_british_way_is_the_term(scorer: Scorer) -> None:
     source, reference = "新的数据中心明年投入使用。", "The new data center opens next year."
     glossary = {"数据中心": "data center"}

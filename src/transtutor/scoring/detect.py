@@ -32,6 +32,7 @@ from transtutor.scoring.names import entities
 from transtutor.scoring.omissions import additions, coverage, dropped
 from transtutor.scoring.opposites import antonym, denied, polarity, switched
 from transtutor.scoring.quantities import numbers, unit_swaps
+from transtutor.scoring.spelling import misspelt
 
 __all__ = ["Comparison", "DetectedError", "Severity", "detect", "numbers", "sort_errors"]
 
@@ -92,6 +93,7 @@ def detect(
     found += coverage(c, taken)
     found += dropped(c, taken | {e.expected for e in found})
     found += additions(c)
+    found += misspelt(c)
     return sort_errors(found)
 
 

@@ -133,6 +133,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "«{found}» is a rendering to avoid.",
         "zh": "«{found}» 是应避免的译法。",
     },
+    "spelling": {
+        "en": "«{found}» is misspelt: «{expected}».",
+        "zh": "«{found}» 拼写有误，应为 «{expected}»。",
+    },
     "punctuation": {
         "en": "Punctuation: «{found}».",
         "zh": "标点：«{found}»。",
