@@ -155,17 +155,13 @@ def antonym(c: Comparison) -> list[DetectedError]:
         else:  # what the source's word means, that this one is the opposite of
             assert source_word is not None
             shown = min(_source_means(c, source_word, opposite, listed), default="")
-        found.append(
-            DetectedError(
-                "antonym",
-                "Accuracy/Mistranslation",
-                "critical",
-                token.text,
-                shown,
-                source_word.text if source_word else "",
-            )
-        )
+        found.append(_opposite_error(token.text, shown, source_word.text if source_word else ""))
     return found
+
+
+def _opposite_error(found: str, expected: str, source: str) -> DetectedError:
+    """An answer word meaning the opposite of what is expected: a critical mistranslation."""
+    return DetectedError("antonym", "Accuracy/Mistranslation", "critical", found, expected, source)
 
 
 def denied(c: Comparison) -> list[DetectedError]:
@@ -194,16 +190,7 @@ def denied(c: Comparison) -> list[DetectedError]:
                 and not c.renders(c.cand, c.candidate, c.translations(s))
             ):
                 continue
-            found.append(
-                DetectedError(
-                    "antonym",
-                    "Accuracy/Mistranslation",
-                    "critical",
-                    token.text,
-                    f"not {min(said)}",
-                    s.text,
-                )
-            )
+            found.append(_opposite_error(token.text, f"not {min(said)}", s.text))
             break
     return found
 
