@@ -497,6 +497,14 @@ SAME_QUANTITY = [
         "The meeting starts at 9:00 am.",
         "The meeting starts at 9 a.m.",
     ),
+    # A share as a fraction or in per cent.
+    (
+        "zh-en",
+        "大约一半的学生参加了。",
+        "About 50% of the students took part.",
+        "About half of the students took part.",
+    ),
+    ("en-zh", "A quarter of the users pay.", "25%的用户付费。", "四分之一的用户付费。"),
     # A date written the British way, with an ordinal day.
     (
         "zh-en",
