@@ -108,7 +108,8 @@ def _negated(c: Comparison, word: str) -> bool:
 
 def _negation_word(error: DetectedError, c: Comparison) -> bool:
     """Is what the reference says instead of the answer's word a negation ("never")?"""
-    return any(lx.is_negation(t, c.target_lang) for t in lx.tokens(error.expected, c.target_lang))
+    words = lx.tokens(error.expected, c.target_lang)
+    return len(words) == 1 and lx.is_negation(words[0], c.target_lang)
 
 
 def _squash(text: str) -> str:
