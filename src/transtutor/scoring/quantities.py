@@ -20,11 +20,11 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     got_units = tx.units(candidate)
     allowed = {q.key for text in [source, *references] for q in tx.quantities(text)}
     allowed |= {key for text in [source, *references] for key in _shares(text)}
+    # A share the answer says as a fraction ("half" for 50 %) is there.
+    as_fractions = _shares(candidate)
     best: tuple[list[tx.Quantity], list[str]] | None = None
     for reference in references or [source]:
-        expected = {q.key: q for q in tx.quantities(reference)}
-        # A share the answer says as a fraction ("half" for 50 %) is there.
-        expected = {k: q for k, q in expected.items() if k not in _shares(candidate)}
+        expected = {q.key: q for q in tx.quantities(reference) if q.key not in as_fractions}
         missing = [q for key, q in expected.items() if key not in got]
         units = [u for u in sorted(tx.units(reference)) if u not in got_units]
         if best is None or len(missing) + len(units) < len(best[0]) + len(best[1]):
@@ -93,13 +93,13 @@ def unit_swaps(
 
 
 # Shares said as fractions, by the percentage they are (compared by its key, as a number).
-_FRACTIONS = {
-    "50": r"\bhalf\b|一半|半数|二分之一",
-    "25": r"\b(?:a|one)[ -]quarter\b|四分之一",
-    "75": r"\bthree[ -]quarters\b|四分之三",
-}
 _FRACTION_PATTERNS = {
-    key: re.compile(pattern, re.IGNORECASE) for key, pattern in _FRACTIONS.items()
+    key: re.compile(pattern, re.IGNORECASE)
+    for key, pattern in {
+        "50": r"\bhalf\b|一半|半数|二分之一",
+        "25": r"\b(?:a|one)[ -]quarter\b|四分之一",
+        "75": r"\bthree[ -]quarters\b|四分之三",
+    }.items()
 }
 
 

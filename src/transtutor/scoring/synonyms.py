@@ -17,14 +17,14 @@ def as_reference_words(c: Comparison) -> str:
         lemma for word in c.ref_words if lx.is_content(word, "en") for lemma in word.lemmas
     )
     # A word spelled the other side of the Atlantic ("colour" / "color") is the same word.
-    spellings = {_us(word.text): word.text for word in reversed(c.ref_words)}
+    spellings = {lx.in_american(w.text.casefold()): w.text for w in reversed(c.ref_words)}
     pieces: list[str] = []
     at = 0
     for token in c.cand:
         if not lx.is_content(token, "en"):
             continue
         if token.lemmas & said:
-            match_text = spellings.get(_us(token.text), token.text)
+            match_text = spellings.get(lx.in_american(token.text.casefold()), token.text)
             if match_text.casefold() != token.text.casefold():
                 pieces += [c.candidate[at : token.start], match_text]
                 at = token.end
@@ -34,11 +34,6 @@ def as_reference_words(c: Comparison) -> str:
             pieces += [c.candidate[at : token.start], match.text]
             at = token.end
     return "".join(pieces) + c.candidate[at:] if pieces else c.candidate
-
-
-def _us(text: str) -> str:
-    folded = text.casefold()
-    return lx.american(folded) or folded
 
 
 def _content_synonym(a: lx.Token, b: lx.Token, lang: str) -> bool:

@@ -254,6 +254,16 @@ def chinese_numeral_value(numeral: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
+def _and_a_half(text: str, end: int, value: float) -> tuple[float, int, bool]:
+    """A number read on past "and a half" (and a scale after it): "2 and a half years" is
+    2.5, "two and a half million" 2,500,000. The value, where it ends, and whether it did."""
+    half = _AND_A_HALF.match(text, end)
+    if half is None:
+        return value, end, False
+    scale = _EN_SCALES[half[1].lower()] if half[1] else 1
+    return (value + 0.5) * scale, half.end(), True
+
+
 @lru_cache(maxsize=8192)
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Every number in a text, as value; month names count as their number, 半小时 as 30
@@ -275,11 +285,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             value *= _SCALES[scale.lower()]
         elif short:
             value *= _ABBREVIATED[short.lower()]
-        shown = text[match.start() : end].strip()
-        half = _AND_A_HALF.match(text, end)
-        if half:  # "2 and a half years", "2 and a half million"
-            value, end, shown = value + 0.5, half.end(), text[match.start() : half.end()]
-            value *= _EN_SCALES[half[1].lower()] if half[1] else 1
+        value, end, half = _and_a_half(text, end, value)
+        shown = text[match.start() : end] if half else text[match.start() : end].strip()
         found.append(_with_unit(text, end, Quantity(shown, value)))
     for match in _CN_NUMERAL.finditer(text):
         parsed = chinese_numeral_value(match[0])
@@ -294,12 +301,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         )
         if scale:
             value *= _EN_SCALES[scale.lower()]
-        half = _AND_A_HALF.match(text, match.end())
-        if half:  # "two and a half years", "two and a half million"
-            value = (value + 0.5) * (_EN_SCALES[half[1].lower()] if half[1] else 1)
-        elif value == 1 and not scale:
+        value, end, half = _and_a_half(text, match.end(), value)
+        if value == 1 and not scale and not half:
             continue  # "one" is far more often a pronoun than a number
-        end = half.end() if half else match.end()
         found.append(_with_unit(text, end, Quantity(text[match.start() : end], value)))
     for match in _MONTH_WORD.finditer(text):
         name = (match[1] or match[2]).lower()
