@@ -505,6 +505,14 @@ SAME_QUANTITY = [
         "About half of the students took part.",
     ),
     ("en-zh", "A quarter of the users pay.", "25%的用户付费。", "四分之一的用户付费。"),
+    # Dimensions: 3D is three-dimensional, 三维 (and 二维码 is a QR code, not a number).
+    (
+        "zh-en",
+        "然后它会在三维空间中给出输出。",
+        "Then it gives the output in three-dimensional space.",
+        "Then it gives an output in 3D space.",
+    ),
+    ("en-zh", "Scan the QR code to print in 3D.", "扫描二维码进行三维打印。", "扫码进行3D打印。"),
     # A date written the British way, with an ordinal day.
     (
         "zh-en",

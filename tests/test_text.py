@@ -38,6 +38,8 @@ def test_chinese_numerals(numeral: str, value: float) -> None:
         ("一刻钟", "15 minutes"),
         ("半个小时", "half an hour"),
         ("over the past decade", "过去十年"),
+        ("3D printing", "three-dimensional printing"),
+        ("三维空间", "3-D space"),
     ],
 )
 def test_same_quantity_across_writings(a: str, b: str) -> None:
@@ -45,7 +47,7 @@ def test_same_quantity_across_writings(a: str, b: str) -> None:
 
 
 def test_words_that_are_not_numbers() -> None:
-    assert values("they may be heard; 万一 统一 十分 一些; 3D and 5G") == set()
+    assert values("they may be heard; 万一 统一 十分 一些; 5G; 扫描二维码") == set()
     assert values("on 3 May 2025") == {3, 5, 2025}
 
 

@@ -20,6 +20,7 @@ ENTITY = re.compile(
     r"(?<![\w-])(?:[A-Za-z0-9]+[-.]?)*(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)"
     r"(?:[-.][A-Za-z0-9]+)*(?![\w-])"
 )
+_DIMENSIONS = re.compile(r"\d-?D", re.IGNORECASE)
 PLACEHOLDER = re.compile(
     r"\{\{?\s*[\w.]*\s*\}?\}|%(?:\d+\$)?[sdif]|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
     r"|https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\$\{\w+\}"
@@ -44,7 +45,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUMERAL = re.compile(
     r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+"
-    r"|[二两三四五六七八九十](?=[月日号个家座名位项次倍年岁天周秒元])"
+    r"|[二两三四五六七八九十](?=[月日号个家座名位项次倍年岁天周秒元]|维(?!码))"
     # 百分之五 is 5 %.
     r"|(?<=百分之)[一二两三四五六七八九十]"
 )
@@ -60,7 +61,8 @@ _EN_TENS = {word: 10 * value for value, word in enumerate(_TENS_WORDS, start=2)}
 _ARABIC = re.compile(
     # A number may follow a currency code written against it ("RMB1.2 billion", "US$50m").
     r"(?:(?<![A-Za-z0-9])|(?<=RMB)|(?<=USD)|(?<=CNY))(?<![0-9][.,])"
-    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?!(?!m\b|s\b)[A-Z]\b)"  # 5G, 3D: no; 50m, 1990s: yes
+    # 5G: no; 50m, 1990s, and 3D (three-dimensional, 三维): yes
+    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?!(?!m\b|s\b|D\b)[A-Z]\b)"
     r"(?:\s*(万亿|万|亿|千(?![瓦米克])|百(?!分))|\s+(thousand|million|billion|trillion)\b"
     r"|\s?(bn|mn|tn)\b)?",
     re.IGNORECASE,
@@ -336,7 +338,12 @@ def entities(text: str) -> list[str]:
     """Latin-script names, acronyms and codes, plus placeholders, tags, URLs and e-mails."""
     found = [m[0] for m in PLACEHOLDER.finditer(text)]
     stripped = PLACEHOLDER.sub(" ", text)
-    found += [m[0] for m in ENTITY.finditer(stripped) if not m[0].isdigit()]
+    # 3D is a number (three-dimensional, 三维): the number check's, not a name to keep.
+    found += [
+        m[0]
+        for m in ENTITY.finditer(stripped)
+        if not (m[0].isdigit() or _DIMENSIONS.fullmatch(m[0]))
+    ]
     return list(dict.fromkeys(found))
 
 
