@@ -84,6 +84,31 @@ def test_correct_answers_worded_differently_keep_a_good_score(scorer: Scorer) ->
 
 # (direction, source, answer, references, expected error kind, severity)
 DETECTED = [
+    # A time in the wrong half of the day: "p.m." says the opposite of 上午 / "a.m.".
+    (
+        "zh-en",
+        "会议将于上午9点开始。",
+        "The meeting will start at 9 p.m.",
+        ["The meeting will begin at 9:00 in the morning."],
+        "antonym",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "会议将于上午9点开始。",
+        "The meeting will start at 9 p.m.",
+        ["The meeting will begin at 9 a.m."],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The meeting starts at 9 a.m.",
+        "会议晚上九点开始。",
+        ["会议上午9点开始。"],
+        "antonym",
+        "critical",
+    ),
     (
         "zh-en",
         "该套餐每月收费500元。",
@@ -505,6 +530,22 @@ SAME_QUANTITY = [
         "About half of the students took part.",
     ),
     ("en-zh", "A quarter of the users pay.", "25%的用户付费。", "四分之一的用户付费。"),
+    # Times of day: a.m. is the morning (上午), 下午三点 is 3 p.m. and 15:00, 九点 is 9.
+    (
+        "zh-en",
+        "会议将于上午9点开始。",
+        "The meeting will start at 9 a.m.",
+        "The meeting will begin at 9:00 in the morning.",
+    ),
+    ("en-zh", "The meeting starts at 9 a.m.", "会议早上九点开始。", "会议上午9点开始。"),
+    ("en-zh", "The meeting starts at 3 p.m.", "会议下午三点开始。", "会议于下午3点开始。"),
+    ("en-zh", "The meeting starts at 3 p.m.", "会议15点开始。", "会议于下午3点开始。"),
+    (
+        "zh-en",
+        "会议于下午三点半开始。",
+        "The meeting starts at 15:30.",
+        "The meeting starts at 3:30 p.m.",
+    ),
     # Dimensions: 3D is three-dimensional, 三维 (and 二维码 is a QR code, not a number).
     (
         "zh-en",
@@ -529,6 +570,26 @@ def test_the_same_quantity_said_another_way_is_no_error(
 ) -> None:
     result = score(scorer, source, answer, [reference], source_lang=pair.split("-")[0])
     assert not result.errors, result.errors
+
+
+@pytest.mark.parametrize(
+    ("pair", "source", "answer", "reference"),
+    [
+        (
+            "zh-en",
+            "会议将于上午9点开始。",
+            "The meeting will start at 9 p.m.",
+            "The meeting starts at 9 a.m.",
+        ),
+        ("en-zh", "The meeting starts at 9 a.m.", "会议晚上九点开始。", "会议上午9点开始。"),
+    ],
+)
+def test_a_time_in_the_wrong_half_of_the_day_is_one_critical_error(
+    scorer: Scorer, pair: str, source: str, answer: str, reference: str
+) -> None:
+    result = score(scorer, source, answer, [reference], source_lang=pair.split("-")[0])
+    assert [e["severity"] for e in result.errors] == ["critical"], result.errors
+    assert result.score < 70
 
 
 def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:

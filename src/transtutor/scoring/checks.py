@@ -110,12 +110,12 @@ def glossary(attempt: Attempt, params: dict[str, Any]) -> Finding:
 
 def numbers(attempt: Attempt, params: dict[str, Any]) -> Finding:
     """Numbers, dates and units of the closest reference (or the source) must be kept."""
-    got = {q.key for q in tx.quantities(attempt.candidate)}
+    got = tx.keys_of(tx.quantities(attempt.candidate))
     got_units = tx.units(attempt.candidate)
     best: tuple[int, list[str]] | None = None
     for reference in attempt.references or [attempt.source]:
         expected = tx.quantities(reference)
-        missing = [q.text for q in _unique(expected) if q.key not in got]
+        missing = [q.text for q in _unique(expected) if not q.keys & got]
         expected_units = tx.units(reference)
         missing += [u for u in expected_units if u not in got_units]
         total = len(_unique(expected)) + len(expected_units)
@@ -123,8 +123,10 @@ def numbers(attempt: Attempt, params: dict[str, Any]) -> Finding:
             best = (total, missing)
     assert best is not None
     total, missing = best
-    allowed = {q.key for text in [attempt.source, *attempt.references] for q in tx.quantities(text)}
-    extra = [q.text for q in _unique(tx.quantities(attempt.candidate)) if q.key not in allowed]
+    allowed = tx.keys_of(
+        q for text in [attempt.source, *attempt.references] for q in tx.quantities(text)
+    )
+    extra = [q.text for q in _unique(tx.quantities(attempt.candidate)) if not q.keys & allowed]
     if not total and not extra:
         return NOT_APPLICABLE
     value = max(0.0, 1 - (len(missing) + len(extra)) / max(total, 1))

@@ -45,6 +45,12 @@ from transtutor.scoring.wordlists import (
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 HAN_TEXT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HALF_DAY = re.compile(r"(?<=\d)\s*([ap])(\.)?\s?m\b(?(2)\.?)", re.IGNORECASE)
+_AFTERNOON_HOUR = re.compile(r"(?<![\d:.])(?:1[3-9]|2[0-3])(?=:[0-5]\d)")
+_HALF_DAY_LEMMAS = {
+    "a": frozenset({"a.m.", "morning"}),
+    "p": frozenset({"p.m.", "afternoon", "evening"}),
+}
 
 _EN_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 EN_NEGATIVE_PREFIXES = _EN_NEG_PREFIXES
@@ -187,6 +193,15 @@ def tokens(text: str, lang: str) -> tuple[Token, ...]:
                 found.append(Token(word, start, end, frozenset({word.casefold()})))
         return tuple(found)
     words = [Token(m[0], m.start(), m.end(), en_lemmas(m[0])) for m in WORD.finditer(text)]
+    for m in _HALF_DAY.finditer(text):
+        # "a.m." after a time is one word, the morning (上午); "p.m." the afternoon or evening.
+        inside = [i for i, w in enumerate(words) if m.start(1) <= w.start < m.end()]
+        said = Token(m[0].strip(), m.start(1), m.end(), _HALF_DAY_LEMMAS[m[1].lower()])
+        words[inside[0] : inside[-1] + 1] = [said]
+    for i, word in enumerate(words):
+        # 15:30 is in the afternoon (下午) as much as "3:30 p.m." is.
+        if _AFTERNOON_HOUR.match(text, word.start):
+            words[i] = Token(word.text, word.start, word.end, word.lemmas | _HALF_DAY_LEMMAS["p"])
     for i, (word, after) in enumerate(itertools.pairwise(words)):
         # "more than 150" is "over 150", "less than" is "under": so that they are antonyms.
         if after.text.casefold() == "than" and word.text.casefold() in _COMPARATIVES:

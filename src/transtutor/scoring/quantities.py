@@ -17,20 +17,21 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     replaced is critical, one dropped or added major; a unit dropped is major, one replaced
     by another of its dimension critical."""
     got = {q.key: q for q in tx.quantities(candidate)}
+    got_keys = tx.keys_of(got.values())
     got_units = tx.units(candidate)
-    allowed = {q.key for text in [source, *references] for q in tx.quantities(text)}
+    allowed = set(tx.keys_of(q for text in [source, *references] for q in tx.quantities(text)))
     allowed |= {key for text in [source, *references] for key in _shares(text)}
     # A share the answer says as a fraction ("half" for 50 %) is there.
     as_fractions = _shares(candidate)
     best: tuple[list[tx.Quantity], list[str]] | None = None
     for reference in references or [source]:
         expected = {q.key: q for q in tx.quantities(reference) if q.key not in as_fractions}
-        missing = [q for key, q in expected.items() if key not in got]
+        missing = [q for q in expected.values() if not q.keys & got_keys]
         units = [u for u in sorted(tx.units(reference)) if u not in got_units]
         if best is None or len(missing) + len(units) < len(best[0]) + len(best[1]):
             best = (missing, units)
     missing, units = best or ([], [])
-    extra = [q for key, q in got.items() if key not in allowed]
+    extra = [q for q in got.values() if not q.keys & allowed]
     said = {name: words for text in references for name, words in tx.unit_mentions(text).items()}
     found = []
     for m, e in zip(missing, extra, strict=False):

@@ -366,7 +366,14 @@ def attempt_errors(attempt: Attempt, criteria: list[CriterionResult]) -> list[dt
         return found
     by_check = {CheckKind(c.check): c for c in criteria}
     if CheckKind.numbers in by_check:
-        found += dt.numbers(attempt.candidate, attempt.references, attempt.source)
+        # "9 p.m." for 上午九点 is one error: the detector's opposite (p.m. / morning) already
+        # says what the wrong time says.
+        said = [e.found for e in found if e.severity == "critical" and e.found]
+        found += [
+            e
+            for e in dt.numbers(attempt.candidate, attempt.references, attempt.source)
+            if not (e.severity == "critical" and any(word in e.found for word in said))
+        ]
     found += _check_errors(by_check, found, _term_sources(attempt))
     return dt.sort_errors(_said_by_terms(found))
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -72,8 +72,19 @@ _ABBREVIATED = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3}
 _MONEY_SHORT = re.compile(
     r"(?<=[$¥€£])(\d+(?:\.\d+)?)([mk])\b|(?<=RMB|USD|CNY)(\d+(?:\.\d+)?)([mk])\b"
 )
-# A time of day, 9:30 (9.5): one number, not two.
-_CLOCK = re.compile(r"(?<![0-9:])([01]?\d|2[0-3]):([0-5]\d)(?![0-9:])")
+# A time of day, 9:30 (9.5): one number, not two; "9 a.m." and 上午九点 are 9, "9 p.m." and
+# 晚上九点 21. A time said without a.m./p.m. (9:00, 九点) may be either half of the day.
+_CLOCK = re.compile(
+    r"(?<![0-9:.,])([01]?\d|2[0-3])(?::([0-5]\d)(?![0-9:])|(?=\s*(?:[ap]\.?\s?m\b|o['’]?clock\b)))"
+    r"(?:\s*(?:([ap])(\.)?\s?m\b(?(4)\.?)|o['’]?clock\b))?",
+    re.IGNORECASE,
+)
+_ZH_NUMBER = r"\d{1,2}|[零一二两三四五六七八九十]{1,3}"
+_ZH_CLOCK = re.compile(
+    r"(上午|早上|早晨|清晨|凌晨|中午|下午|傍晚|晚上|夜里|夜间)?"
+    rf"({_ZH_NUMBER})\s*[点點](?:(钟)|({_ZH_NUMBER})分|(半)|(整))?(?![0-9零一二两三四五六七八九十])"
+)
+_ZH_AFTERNOON = frozenset({"下午", "傍晚", "晚上", "夜里", "夜间"})
 _AND_A_HALF = re.compile(
     r"\s+and\s+a\s+half\b(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE
 )
@@ -205,11 +216,32 @@ class Quantity:
     measured: str = ""
     unit: str = ""
 
+    # A time of day said without a.m. or p.m. also stands for the other half of the day.
+    other_half: float | None = None
+
     @property
     def key(self) -> str:
         """What it is compared by: the measured value when it has one (250万千瓦 and 2.5 GW
         are the same; 2.5 MW and 2.5 GW are not), else the number."""
         return self.measured or f"{self.value:.6g}"
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key it answers to: 9:00 is 9 and 21, "9 p.m." only 21."""
+        other = () if self.other_half is None else (f"{self.other_half:.6g}",)
+        return frozenset((self.key, *other))
+
+
+def keys_of(found: Iterable[Quantity]) -> frozenset[str]:
+    return frozenset(key for q in found for key in q.keys)
+
+
+def _time_of_day(hour: float, minutes: float, half: str) -> Quantity:
+    """A time of day: `half` "a" or "p" (a.m., p.m.), or "" when it is not said."""
+    whole = hour % 12 + (12 if half == "p" else 0) if half else hour
+    value = whole + minutes / 60
+    other = None if half or not 1 <= hour <= 23 else value + (12 if hour < 12 else -12)
+    return Quantity("", value, other_half=other)
 
 
 def _with_unit(text: str, end: int, quantity: Quantity) -> Quantity:
@@ -266,6 +298,27 @@ def _and_a_half(text: str, end: int, value: float) -> tuple[float, int, bool]:
     return (value + 0.5) * scale, half.end(), True
 
 
+def _zh_time(m: re.Match[str]) -> Quantity | None:
+    """A Chinese time of day _ZH_CLOCK found (下午三点半 is 15.5), or None where 点 is not
+    o'clock: 一点 alone is "a little", 两点 may be "two points" (read as the number 2)."""
+    part, hour_text, clock, minute_text, half, sharp = m.groups()
+    hour = _zh_number(hour_text)
+    if hour is None or hour > 24 or not (part or clock or minute_text or half or sharp or hour > 1):
+        return None
+    minutes = 30.0 if half else (_zh_number(minute_text) or 0.0) if minute_text else 0.0
+    if part is None:
+        marker = ""
+    elif part in _ZH_AFTERNOON or (part == "中午" and hour != 11):
+        marker = "p"
+    else:
+        marker = "a"
+    return replace(_time_of_day(hour, minutes, marker), text=m[0])
+
+
+def _zh_number(text: str) -> float | None:
+    return float(text) if text.isdigit() else chinese_numeral_value(text)
+
+
 @lru_cache(maxsize=8192)
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Every number in a text, as value; month names count as their number, 半小时 as 30
@@ -274,8 +327,15 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     found = [Quantity(m[0], float(_duration(m)[0])) for m in _DURATION.finditer(text)]
     # Blanked out (not removed: offsets stay) so that 一 of 一刻钟 is not a number too.
     text = _DURATION.sub(lambda m: " " * len(m[0]), text)
-    found += [Quantity(m[0], int(m[1]) + int(m[2]) / 60) for m in _CLOCK.finditer(text)]
+    for m in _CLOCK.finditer(text):
+        time = _time_of_day(int(m[1]), int(m[2] or 0), (m[3] or "").lower())
+        found.append(replace(time, text=m[0].strip()))
     text = _CLOCK.sub(lambda m: " " * len(m[0]), text)
+    for m in _ZH_CLOCK.finditer(text):
+        time = _zh_time(m)
+        if time is not None:
+            found.append(time)
+            text = text[: m.start()] + " " * len(m[0]) + text[m.end() :]
     for m in _MONEY_SHORT.finditer(text):
         number, scale = (m[1], m[2]) if m[1] else (m[3], m[4])
         found.append(Quantity(m[0], float(number) * _ABBREVIATED[scale.lower()]))
