@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -236,12 +236,12 @@ def keys_of(found: Iterable[Quantity]) -> frozenset[str]:
     return frozenset(key for q in found for key in q.keys)
 
 
-def _time_of_day(hour: float, minutes: float, half: str) -> Quantity:
+def _time_of_day(text: str, hour: float, minutes: float, half: str) -> Quantity:
     """A time of day: `half` "a" or "p" (a.m., p.m.), or "" when it is not said."""
     whole = hour % 12 + (12 if half == "p" else 0) if half else hour
     value = whole + minutes / 60
     other = None if half or not 1 <= hour <= 23 else value + (12 if hour < 12 else -12)
-    return Quantity("", value, other_half=other)
+    return Quantity(text, value, other_half=other)
 
 
 def _with_unit(text: str, end: int, quantity: Quantity) -> Quantity:
@@ -312,7 +312,7 @@ def _zh_time(m: re.Match[str]) -> Quantity | None:
         marker = "p"
     else:
         marker = "a"
-    return replace(_time_of_day(hour, minutes, marker), text=m[0])
+    return _time_of_day(m[0], hour, minutes, marker)
 
 
 def _zh_number(text: str) -> float | None:
@@ -328,12 +328,10 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     # Blanked out (not removed: offsets stay) so that 一 of 一刻钟 is not a number too.
     text = _DURATION.sub(lambda m: " " * len(m[0]), text)
     for m in _CLOCK.finditer(text):
-        time = _time_of_day(int(m[1]), int(m[2] or 0), (m[3] or "").lower())
-        found.append(replace(time, text=m[0].strip()))
+        found.append(_time_of_day(m[0].strip(), int(m[1]), int(m[2] or 0), (m[3] or "").lower()))
     text = _CLOCK.sub(lambda m: " " * len(m[0]), text)
     for m in _ZH_CLOCK.finditer(text):
-        time = _zh_time(m)
-        if time is not None:
+        if (time := _zh_time(m)) is not None:
             found.append(time)
             text = text[: m.start()] + " " * len(m[0]) + text[m.end() :]
     for m in _MONEY_SHORT.finditer(text):
