@@ -84,6 +84,15 @@ def test_correct_answers_worded_differently_keep_a_good_score(scorer: Scorer) ->
 
 # (direction, source, answer, references, expected error kind, severity)
 DETECTED = [
+    # The opposite where the reference has its word, though "like" there means "similar".
+    (
+        "zh-en",
+        "这两种方法的结果很不同，就像白天和黑夜。",
+        "The results of the two methods are very similar, like day and night.",
+        ["The two methods give very different results, like day and night."],
+        "antonym",
+        "critical",
+    ),
     # A time in the wrong half of the day: "p.m." says the opposite of 上午 / "a.m.".
     (
         "zh-en",

@@ -110,7 +110,11 @@ def antonym(c: Comparison) -> list[DetectedError]:
         if lx.is_negation(token, c.target_lang) and not direction:  # 不到 is "less than" too
             continue
         opposite = lx.antonyms(token, c.target_lang)
-        if not (opposite or direction) or c.in_references(token, lx.close_meaning):
+        if not (opposite or direction):
+            continue
+        # A reference word of the same meaning excuses it, unless the reference says the
+        # opposite in its place ("similar" where it has "different", whatever "like" says).
+        if c.in_references(token, lx.close_meaning) and not _opposite_in_place(c, at, opposite):
             continue
         # Scan the words only when an index says one of them may be the opposite.
         maybe_ref = c.zh_target or bool(opposite & ref_lemmas)
@@ -221,6 +225,18 @@ def _direction_at(c: Comparison, at: int, direction: frozenset[str]) -> lx.Token
             if _opposite(c, word, direction):
                 return word
     return None
+
+
+def _opposite_in_place(c: Comparison, at: int, opposite: frozenset[str]) -> bool:
+    """Does a reference have one of the opposites itself (not a near-synonym of one) where
+    the answer has its word `at`?"""
+    return any(
+        start <= at < end
+        for ref in c.refs
+        for j, word in enumerate(ref)
+        if lx.with_adjectives(word.lemmas) & opposite
+        for start, end in [counterpart(ref, c.cand, j)]
+    )
 
 
 def _opposite(c: Comparison, ref_word: lx.Token, opposite: frozenset[str]) -> bool:
