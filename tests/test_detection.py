@@ -84,6 +84,31 @@ def test_correct_answers_worded_differently_keep_a_good_score(scorer: Scorer) ->
 
 # (direction, source, answer, references, expected error kind, severity)
 DETECTED = [
+    # Opposites of technology and banking, also in forms lemminflect does not know.
+    (
+        "zh-en",
+        "数据已加密。",
+        "The data has been decrypted.",
+        ["The data has been encrypted."],
+        "antonym",
+        "critical",
+    ),
+    (
+        "en-zh",
+        "The data has been encrypted.",
+        "数据已被解密。",
+        ["数据已加密。"],
+        "antonym",
+        "critical",
+    ),
+    (
+        "zh-en",
+        "资本流入增加了。",
+        "Capital outflows increased.",
+        ["Capital inflows increased."],
+        "antonym",
+        "critical",
+    ),
     # The opposite where the reference has its word, though "like" there means "similar".
     (
         "zh-en",

@@ -45,6 +45,7 @@ from transtutor.scoring.wordlists import (
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 HAN_TEXT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_INFLECTED = re.compile(r"[a-z]{3,}(?:ed|ing|s)")
 _HALF_DAY = re.compile(r"(?<=\d)\s*([ap])(\.)?\s?m\b(?(2)\.?)", re.IGNORECASE)
 _AFTERNOON_HOUR = re.compile(r"(?<![\d:.])(?:1[3-9]|2[0-3])(?=:[0-5]\d)")
 _HALF_DAY_LEMMAS = {
@@ -126,7 +127,7 @@ def _jieba() -> object:
 def en_lemmas(word: str) -> frozenset[str]:
     """Every lemma an English word form may have, lower-cased ("rose" -> rose, rise), with
     the American spelling's for a British one ("colours" -> colour, color)."""
-    from lemminflect import getAllLemmas
+    from lemminflect import getAllLemmas, getAllLemmasOOV
 
     folded = word.casefold().replace("’", "'")
     found = {folded}
@@ -135,6 +136,15 @@ def en_lemmas(word: str) -> frozenset[str]:
             found.add(form)
             for forms in getAllLemmas(form).values():
                 found.update(forms)
+    if found == {folded} and _INFLECTED.fullmatch(folded):
+        # A word neither lemminflect nor the lexicon knows, inflected by rule, whose lemma the
+        # lexicon knows: "decrypted" is "decrypt", "outflows" "outflow" ("news" stays news).
+        lex = lexicon()
+        kind = "NOUN" if folded.endswith("s") else "VERB"
+        if not lex.chinese(folded):
+            found.update(
+                lemma for lemma in getAllLemmasOOV(folded, kind)[kind] if lex.chinese(lemma)
+            )
     if folded.endswith("'s"):
         found |= en_lemmas(folded[:-2])
     return frozenset(found)

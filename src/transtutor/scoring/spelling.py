@@ -44,13 +44,13 @@ def _looks_misspelt(word: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _known(word: str) -> bool:
-    """An English word form: lemminflect's, a CC-CEDICT gloss (or its plural), or a unit."""
+    """An English word form: lemminflect's, a CC-CEDICT gloss or a form of one by rule
+    ("decrypted", "blockchains"), or a unit."""
     from lemminflect import getAllLemmas
 
-    forms = {word, word[:-1]} if word.endswith("s") else {word}
     return (
         bool(getAllLemmas(word))
-        or any(lx.en_chinese(frozenset({form})) for form in forms)
+        or bool(lx.en_chinese(lx.en_lemmas(word)))
         or bool(tx.unit_mentions(word))
     )
 

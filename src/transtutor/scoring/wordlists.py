@@ -443,7 +443,10 @@ EN_ANTONYMS = (
     "black:white input:output upper:lower forward:backward ahead:behind upward:downward "
     "interior:exterior plus:minus sweet:bitter heaven:hell good:evil lengthen:shorten "
     "extend:shorten widen:narrow tighten:loosen admit:deny attract:repel happy:sad "
-    "cheap:costly"
+    "cheap:costly encrypt:decrypt encryption:decryption encode:decode compress:decompress "
+    "upload:download login:logout deposit:withdraw deposit:withdrawal inflow:outflow "
+    "inbound:outbound overestimate:underestimate overvalue:undervalue overpay:underpay "
+    "overweight:underweight"
 )
 
 ZH_ANTONYMS = (
@@ -472,7 +475,9 @@ ZH_ANTONYMS = (
     "前面:后面 向前:向后 上方:下方 甜:苦 天堂:地狱 善:恶 进步:退步 先进:落后 "
     "领先:落后 赞成:反对 肯定:否定 获得:失去 得到:失去 延长:缩短 加强:削弱 "
     "高峰:低谷 顶部:底部 入口:出口 涨价:降价 提前:推迟 提前:延迟 早期:晚期 "
-    "起点:终点 首先:最后 承认:否认 吸引:排斥 富裕:贫穷 富有:贫穷 健康:生病"
+    "起点:终点 首先:最后 承认:否认 吸引:排斥 富裕:贫穷 富有:贫穷 健康:生病 "
+    "加密:解密 编码:解码 压缩:解压 上传:下载 存款:取款 存入:取出 流入:流出 登录:退出 "
+    "高估:低估 锁定:解锁 上锁:解锁"
 )
 
 # Words of one direction against words of the other: not antonyms word for word ("risen" and
