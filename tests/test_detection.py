@@ -564,6 +564,19 @@ SAME_QUANTITY = [
         "About half of the students took part.",
     ),
     ("en-zh", "A quarter of the users pay.", "25%的用户付费。", "四分之一的用户付费。"),
+    # A unit joined to its number by a hyphen ("a 6-kilometre ball", "a 500-MW plant").
+    (
+        "zh-en",
+        "把太阳压缩成直径6公里的球。",
+        "Compress the sun into a 6-kilometre-diameter ball.",
+        "Compress the sun into a ball six kilometers in diameter.",
+    ),
+    (
+        "en-zh",
+        "They built a 500-MW solar plant.",
+        "他们建了一座500兆瓦的太阳能电站。",
+        "他们建成了一座50万千瓦的太阳能电站。",
+    ),
     # Times of day: a.m. is the morning (上午), 下午三点 is 3 p.m. and 15:00, 九点 is 9.
     (
         "zh-en",

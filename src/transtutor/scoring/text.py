@@ -198,7 +198,8 @@ _PREFIXED_UNITS = {
     r"kg|kilograms?|千克|公斤": ("gram", 1e3),
 }
 _PREFIXED = re.compile(
-    r"\s*(?:"
+    # "a 6-kilometre ball", "a 500-MW plant": a unit joined by a hyphen is the unit too.
+    r"(?:\s*-\s*|\s*)(?:"
     + "|".join(f"(?P<u{i}>{pattern})" for i, pattern in enumerate(_PREFIXED_UNITS))
     + r")(?![A-Za-z]|时)"
 )
