@@ -84,6 +84,14 @@ def test_correct_answers_worded_differently_keep_a_good_score(scorer: Scorer) ->
 
 # (direction, source, answer, references, expected error kind, severity)
 DETECTED = [
+    (
+        "zh-en",
+        "想象一下，十亿年前两个黑洞相撞了。",
+        "Imagine that two billion years ago, two black holes collided.",
+        ["Imagine this: two black holes collided a billion years ago."],
+        "number_wrong",
+        "critical",
+    ),
     # Opposites of technology and banking, also in forms lemminflect does not know.
     (
         "zh-en",
@@ -564,6 +572,19 @@ SAME_QUANTITY = [
         "About half of the students took part.",
     ),
     ("en-zh", "A quarter of the users pay.", "25%的用户付费。", "四分之一的用户付费。"),
+    # "a million" is one million; "millions of" says a million roughly.
+    (
+        "zh-en",
+        "相当于地球质量一百万倍的物质。",
+        "Matter with a million times the mass of the Earth.",
+        "Matter with one million times the mass of the Earth.",
+    ),
+    (
+        "zh-en",
+        "摩天大楼有50万至上百万个零件。",
+        "A skyscraper has 500,000 to millions of parts.",
+        "A skyscraper has 500,000 to a million parts.",
+    ),
     # A unit joined to its number by a hyphen ("a 6-kilometre ball", "a 500-MW plant").
     (
         "zh-en",

@@ -39,6 +39,9 @@ def test_chinese_numerals(numeral: str, value: float) -> None:
         ("半个小时", "half an hour"),
         ("over the past decade", "过去十年"),
         ("3D printing", "three-dimensional printing"),
+        ("a hundred thousand years", "100,000 years"),
+        ("one hundred and twenty thousand", "120,000"),
+        ("a million times", "一百万倍"),
         ("三维空间", "3-D space"),
     ],
 )

@@ -19,6 +19,7 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     got = {q.key: q for q in tx.quantities(candidate)}
     got_keys = tx.keys_of(got.values())
     got_units = tx.units(candidate)
+    rough = tx.vague_orders(candidate)
     allowed = set(tx.keys_of(q for text in [source, *references] for q in tx.quantities(text)))
     allowed |= {key for text in [source, *references] for key in _shares(text)}
     # A share the answer says as a fraction ("half" for 50 %) is there.
@@ -26,12 +27,13 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     best: tuple[list[tx.Quantity], list[str]] | None = None
     for reference in references or [source]:
         expected = {q.key: q for q in tx.quantities(reference) if q.key not in as_fractions}
-        missing = [q for q in expected.values() if not q.keys & got_keys]
+        missing = [q for q in expected.values() if not (q.keys & got_keys or tx.roughly(q, rough))]
         units = [u for u in sorted(tx.units(reference)) if u not in got_units]
         if best is None or len(missing) + len(units) < len(best[0]) + len(best[1]):
             best = (missing, units)
     missing, units = best or ([], [])
-    extra = [q for q in got.values() if not q.keys & allowed]
+    said_roughly = frozenset().union(*(tx.vague_orders(t) for t in [source, *references]))
+    extra = [q for q in got.values() if not (q.keys & allowed or tx.roughly(q, said_roughly))]
     said = {name: words for text in references for name, words in tx.unit_mentions(text).items()}
     found = []
     for m, e in zip(missing, extra, strict=False):

@@ -88,14 +88,15 @@ _ZH_AFTERNOON = frozenset({"下午", "傍晚", "晚上", "夜里", "夜间"})
 _AND_A_HALF = re.compile(
     r"\s+and\s+a\s+half\b(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE
 )
+_EN_NUMBER_WORD = "|".join(
+    [*_EN_TENS, *reversed(_SMALL_WORDS.split()), "hundred", *_EN_SCALES]  # longest first
+)
+# A run of number words: "twenty-six", "one hundred thousand", "a million", "a thousand and
+# one" ("and" only after hundred or a scale: "two and three" are two numbers).
 _EN_WORD_NUMBER = re.compile(
-    r"\b(?:("
-    + "|".join(_EN_TENS)
-    + r")(?:[-\s]("
-    + "|".join(list(_EN_SMALL)[1:10])
-    + r"))?|("
-    + "|".join(_EN_SMALL)
-    + r"))\b(?:\s+(thousand|million|billion|trillion)\b)?",
+    rf"\b(?:an?\s+(?:hundred|{'|'.join(_EN_SCALES)})|{'|'.join(_EN_TENS)}|{'|'.join(reversed(_SMALL_WORDS.split()))})\b"
+    rf"(?:(?:[-\s]+|(?<=hundred)\s+and\s+|(?<=thousand|.million|.billion|trillion)\s+and\s+)"
+    rf"(?!a\s+half\b)(?:{_EN_NUMBER_WORD})\b)*\b",
     re.IGNORECASE,
 )
 _MONTH_WORDS = (
@@ -237,6 +238,34 @@ def keys_of(found: Iterable[Quantity]) -> frozenset[str]:
     return frozenset(key for q in found for key in q.keys)
 
 
+# Amounts said by their order only: "millions of", "hundreds of thousands", 上百万, 数十万, 几千.
+_VAGUE_EN = re.compile(
+    r"\b(?:(tens|hundreds)\s+of\s+)?(hundreds|thousands|millions|billions)\b", re.IGNORECASE
+)
+_VAGUE_ZH = re.compile(r"[上数几成](十|百|千)?(万|亿)?")
+_ORDERS = {
+    "tens": 10.0, "hundreds": 100.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9,
+    "十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "亿": 1e8, "": 1.0,
+}  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def vague_orders(text: str) -> frozenset[float]:
+    """The orders of the amounts a text says only roughly ("millions of parts": 1e6)."""
+    found = {
+        _ORDERS[(m[1] or "").lower()] * _ORDERS[m[2].lower()] for m in _VAGUE_EN.finditer(text)
+    }
+    found |= {
+        _ORDERS[m[1] or ""] * _ORDERS[m[2] or ""] for m in _VAGUE_ZH.finditer(text) if m[1] or m[2]
+    }
+    return frozenset(found)
+
+
+def roughly(quantity: Quantity, orders: frozenset[float]) -> bool:
+    """Is the quantity of an order said roughly ("a million" against "millions of")?"""
+    return any(order <= quantity.value < order * 1000 for order in orders)
+
+
 def _time_of_day(text: str, hour: float, minutes: float, half: str) -> Quantity:
     """A time of day: `half` "a" or "p" (a.m., p.m.), or "" when it is not said."""
     whole = hour % 12 + (12 if half == "p" else 0) if half else hour
@@ -287,6 +316,21 @@ def chinese_numeral_value(numeral: str) -> float | None:
         else:
             return None
     return float(total + section + (digit or 0))
+
+
+def _number_words(words: str) -> tuple[float, bool]:
+    """The value of a run of English number words ("one hundred and twenty thousand" is
+    120,000; "a million" 1,000,000) and whether it has a scale (hundred, thousand, ...)."""
+    total = current = 0.0
+    scaled = False
+    for word in re.split(r"[-\s]+", words.lower()):
+        if word in _EN_SMALL or word in _EN_TENS:
+            current += _EN_SMALL.get(word, 0) + _EN_TENS.get(word, 0)
+        elif word == "hundred":
+            current, scaled = max(current, 1) * 100, True
+        elif word in _EN_SCALES:
+            total, current, scaled = total + max(current, 1) * _EN_SCALES[word], 0.0, True
+    return total + current, scaled
 
 
 def _and_a_half(text: str, end: int, value: float) -> tuple[float, int, bool]:
@@ -353,17 +397,13 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         parsed = chinese_numeral_value(match[0])
         if parsed is not None:
             found.append(_with_unit(text, match.end(), Quantity(match[0], parsed)))
+    end = 0
     for match in _EN_WORD_NUMBER.finditer(text):
-        tens, unit, small, scale = match[1], match[2], match[3], match[4]
-        value = float(
-            _EN_TENS[tens.lower()] + (_EN_SMALL[unit.lower()] if unit else 0)
-            if tens
-            else _EN_SMALL[small.lower()]
-        )
-        if scale:
-            value *= _EN_SCALES[scale.lower()]
+        if match.start() < end:
+            continue  # the scale of "two and a half million", read with it
+        value, scaled = _number_words(match[0])
         value, end, half = _and_a_half(text, match.end(), value)
-        if value == 1 and not scale and not half:
+        if value == 1 and not scaled and not half:
             continue  # "one" is far more often a pronoun than a number
         found.append(_with_unit(text, end, Quantity(text[match.start() : end], value)))
     for match in _MONTH_WORD.finditer(text):
