@@ -15,6 +15,7 @@ from transtutor.content.models import (
     Exercise,
     ExerciseSet,
     ExerciseType,
+    Rubric,
 )
 from transtutor.scoring.batch import BatchItem, score_lines
 from transtutor.scoring.checks import Attempt, ErrorMark
@@ -990,6 +991,26 @@ def test_terminology_errors_are_evidence_against_terminology_not_accuracy(
     )
     assert ("terminology", "major") in kinds(result)
     assert result.evidence["LO2"] < result.evidence["LO1"]
+
+
+def test_score_batch_goes_on_past_a_line_the_scorer_fails_on(
+    scorer: Scorer, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Failing(Scorer):  # a fault of the scorer's on one answer, injected
+        def score(self, attempt: Attempt, rubric: Rubric, outcomes: list[str]) -> ScoreResult:
+            if attempt.candidate == "boom":
+                raise KeyError("Thousands")
+            return super().score(attempt, rubric, outcomes)
+
+    lines = [
+        json.dumps({"id": i, "source": "你好。", "candidate": text, "references": ["Hello."]})
+        for i, text in enumerate(["Hello.", "boom", "Hi."])
+    ]
+    out = list(score_lines(lines, Failing(scorer.rubrics)))
+    assert [o["id"] for o in out] == [0, 1, 2]
+    assert out[1] == {"id": 1, "line": 2, "error": "internal error: KeyError"}
+    assert out[0]["score"] == 100 and out[2]["score"] > 0
+    assert "could not be scored" in caplog.text and "boom" not in caplog.text
 
 
 def test_score_batch_writes_the_detected_errors(scorer: Scorer) -> None:

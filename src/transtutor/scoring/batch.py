@@ -10,6 +10,7 @@ Input line: {"id", "source", "candidate", "references", optional "type", "mt", "
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -25,6 +26,8 @@ from transtutor.content.models import (
 from transtutor.scoring.checks import Attempt, ErrorMark
 from transtutor.scoring.scorer import Scorer
 from transtutor.scoring.text import han_share
+
+log = logging.getLogger(__name__)
 
 
 class MarkIn(BaseModel):
@@ -128,7 +131,12 @@ def score_lines(
             yield {"id": item.id, "line": number, "error": f"errors: {exc.errors()[0]['msg']}"}
             continue
         chosen = rubric or scorer.rubric(None, f"{attempt.source_lang}-{attempt.target_lang}")
-        result = scorer.score(attempt, chosen, [])
+        try:
+            result = scorer.score(attempt, chosen, [])
+        except Exception as exc:  # a fault of ours on one line: report it, score the rest
+            log.exception("score-batch line %d could not be scored", number)
+            yield {"id": item.id, "line": number, "error": f"internal error: {type(exc).__name__}"}
+            continue
         yield {
             "id": item.id,
             "score": result.score,
