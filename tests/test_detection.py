@@ -409,6 +409,18 @@ def test_each_kind_of_error_is_found_with_its_severity(
 # said with a prefix, "not until", abbreviations and possessives of names, a common word
 # capitalised in a name and rendered by its near-synonym.
 NOT_ERRORS = [
+    # A negation said by a prefix the references do not use; an idiom with "without".
+    (
+        "在家里听的时候，觉得这声音有些不给力。",
+        "When I listened to it at home, the sound felt a little unsatisfactory.",
+        "When listening to it at home, I thought the sound was not strong enough.",
+    ),
+    ("我们不可能逃离。", "It is impossible for us to escape.", "We can't escape."),
+    (
+        "毋庸置疑，价格会上涨。",
+        "It goes without saying that prices will rise.",
+        "Undoubtedly, prices will rise.",
+    ),
     (
         "这家店的咖啡不便宜。",
         "The coffee in this shop is expensive.",

@@ -18,11 +18,20 @@ from transtutor.scoring.comparison import (
 DIRECTION_WINDOW = 2
 
 
+_NOT_NEGATING = {("not", "until"), ("without", "saying")}
+
+
 def _negations(words: tuple[lx.Token, ...], lang: str) -> list[int]:
     found = [i for i, t in enumerate(words) if lx.is_negation(t, lang)]
     if lang == "en":
-        # "not until ten years later" says when, not whether: "only ten years later".
-        found = [i for i in found if i + 1 >= len(words) or words[i + 1].text.casefold() != "until"]
+        # "not until ten years later" says when, not whether: "only ten years later"; "it
+        # goes without saying" is "undoubtedly".
+        found = [
+            i
+            for i in found
+            if i + 1 >= len(words)
+            or (words[i].text.casefold(), words[i + 1].text.casefold()) not in _NOT_NEGATING
+        ]
     else:
         # 不到一半, 不到30% say "less than" (compared by direction); 听不到 is "cannot hear".
         found = [i for i in found if not (words[i].text == "不到" and _counts(words, i + 1))]
@@ -54,6 +63,23 @@ def _prefix_opposite(negated: lx.Token, words: tuple[lx.Token, ...]) -> bool:
     return False
 
 
+def _negated_by_prefix(c: Comparison) -> list[lx.Token]:
+    """English words of the answer that are the WordNet antonym of themselves without a
+    negative prefix ("unsatisfactory", "impossible"; not "inform" or "display") and that no
+    reference has."""
+    if c.target_lang != "en":
+        return []
+    antonyms = lx.wordnet_antonyms()
+    return [
+        t
+        for t in c.cand
+        if any(
+            stem in antonyms.get(lemma, ()) for lemma in t.lemmas for stem in lx.unprefixed(t, "en")
+        )
+        and not any(t.lemmas & r.lemmas for r in c.ref_words)
+    ]
+
+
 def polarity(c: Comparison) -> list[DetectedError]:
     """A negation added or dropped: the answer's negations differ in parity from the closest
     reference's, and from the source's or from every reference's (a reference may word the
@@ -63,16 +89,20 @@ def polarity(c: Comparison) -> list[DetectedError]:
     if not theirs:
         return []
     source_neg = _negations(c.src, c.source_lang)
-    parity = len(mine) % 2
     source_parity = len(source_neg) % 2
     references = {len(n) % 2 for n in theirs}
-    if len(references) == 1:
-        # The references agree: the answer must too, unless it agrees with a source that
-        # has negations of its own (counts differ across languages: 未能 / "failed to").
-        if parity in references or (source_neg and parity == source_parity):
-            return []
-    elif parity == source_parity:
-        return []  # the references disagree: the source decides
+    # A negation the answer says by a prefix where the references do not ("impossible" for
+    # "can't", "unsatisfactory" for 不给力 / "not strong enough") may be the one it lacks.
+    prefixed = len(_negated_by_prefix(c))
+    for parity in {len(mine) % 2, (len(mine) + prefixed) % 2}:
+        if len(references) == 1:
+            # The references agree: the answer must too, unless it agrees with a source that
+            # has negations of its own (counts differ across languages: 未能 / "failed to").
+            if parity in references or (source_neg and parity == source_parity):
+                return []
+        elif parity == source_parity:
+            return []  # the references disagree: the source decides
+    parity = len(mine) % 2
     best = c.closest_reference()
     if len(theirs[best]) % 2 == parity:
         best = next(i for i, n in enumerate(theirs) if len(n) % 2 != parity)
