@@ -673,6 +673,25 @@ def test_a_time_in_the_wrong_half_of_the_day_is_one_critical_error(
     assert result.score < 70
 
 
+@pytest.mark.parametrize(
+    ("source", "answer", "reference"),
+    [
+        (
+            "这可能是我们现在的自动化系统中最有前途的例子。",
+            "This may be the most promising example of the automation systems we have now.",
+            "This is probably the most promising example in our current automation systems.",
+        ),
+    ],
+)
+def test_a_source_word_rendered_by_a_function_word_is_not_omitted(
+    scorer: Scorer, source: str, answer: str, reference: str
+) -> None:
+    result = score(scorer, source, answer, [reference])
+    assert not [e for e in result.errors if e["kind"] in ("omission", "mistranslation")], (
+        result.errors
+    )
+
+
 def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:
     result = score(
         scorer,

@@ -384,6 +384,9 @@ class Lexicon:
     longest: int
     # Chinese word -> the content lemmas of its negated glosses ("not few" for 不少: few).
     zh_not: dict[str, frozenset[str]]
+    # Chinese word -> its glosses that are one function word (现在 "now", 仍然 "still"): a
+    # rendering, but no link between English words.
+    zh_function: dict[str, frozenset[str]]
 
     def glosses(self, word: str) -> frozenset[str]:
         return self.zh_en.get(word, frozenset())
@@ -392,6 +395,9 @@ class Lexicon:
         """What a Chinese word's own entry says it is *not*, in one word (不少 "not few": few;
         不同 "not alike", "not the same": alike, same)."""
         return self.zh_not.get(word, frozenset())
+
+    def function_glosses(self, word: str) -> frozenset[str]:
+        return self.zh_function.get(word, frozenset())
 
     def chinese(self, lemma: str) -> frozenset[str]:
         return self.en_zh.get(lemma, frozenset())
@@ -454,6 +460,7 @@ def _load_lexicon() -> Lexicon:
     zh_en: dict[str, set[str]] = defaultdict(set)
     en_zh: dict[str, set[str]] = defaultdict(set)
     zh_not: dict[str, set[str]] = defaultdict(set)
+    zh_function: dict[str, set[str]] = defaultdict(set)
     longest = 1
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -468,6 +475,9 @@ def _load_lexicon() -> Lexicon:
             for definition in definitions:
                 lemmas, short, denied = _gloss_lemmas(definition)
                 zh_en[simplified] |= lemmas
+                alone = _PARENS.sub(" ", definition).strip().casefold()
+                if alone in EN_STOPWORDS and alone not in _GLOSS_NEGATIONS:
+                    zh_function[simplified].add(alone)
                 if denied:
                     zh_not[simplified] |= denied
                 if short:
@@ -480,6 +490,7 @@ def _load_lexicon() -> Lexicon:
         {k: frozenset(v) for k, v in en_zh.items()},
         min(longest, 8),
         {k: frozenset(v) for k, v in zh_not.items()},
+        {k: frozenset(v) for k, v in zh_function.items()},
     )
     return loaded
 

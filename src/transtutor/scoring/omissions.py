@@ -62,7 +62,9 @@ def coverage(c: Comparison, taken: set[str]) -> list[DetectedError]:
         # word may be left implicit.
         if not covering or len({i for i, _ in covering}) < len(c.refs):
             continue
-        if c.renders(c.cand, c.candidate, options):
+        # A function word may render it too: "now" for 现在, "still" for 仍然.
+        said = options | lx.lexicon().function_glosses(word.text) if not c.zh_target else options
+        if c.renders(c.cand, c.candidate, said):
             continue
         if any(c.rendered_by(c.refs[i][j], c.cand) for i, j in covering):
             continue
