@@ -598,6 +598,32 @@ SAME_QUANTITY = [
         "A skyscraper has 500,000 to millions of parts.",
         "A skyscraper has 500,000 to a million parts.",
     ),
+    # "half a million"; "one-dimensional" is 1D; a unit written against its number (6km).
+    (
+        "zh-en",
+        "摩天大楼有50万至100万个零件。",
+        "A skyscraper has half a million to a million parts.",
+        "A skyscraper has 500,000 to 1,000,000 parts.",
+    ),
+    (
+        "zh-en",
+        "你可以在一维或二维空间编程。",
+        "You can program in one-dimensional or two-dimensional space.",
+        "You can program in 1D or 2D space.",
+    ),
+    (
+        "zh-en",
+        "把太阳压缩成直径6公里的球。",
+        "Compress the sun into a ball 6km in diameter.",
+        "Compress the sun into a ball six kilometres in diameter.",
+    ),
+    # A reference that says another number than the source: the answer may follow the source.
+    (
+        "zh-en",
+        "有些冰超过十万年。",
+        "Some ice is over a hundred thousand years old.",
+        "Some ice is more than ten thousand years old.",
+    ),
     # A unit joined to its number by a hyphen ("a 6-kilometre ball", "a 500-MW plant").
     (
         "zh-en",

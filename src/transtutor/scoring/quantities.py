@@ -24,10 +24,17 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     allowed |= {key for text in [source, *references] for key in _shares(text)}
     # A share the answer says as a fraction ("half" for 50 %) is there.
     as_fractions = _shares(candidate)
+    from_source = tx.keys_of(tx.quantities(source))
     best: tuple[list[tx.Quantity], list[str]] | None = None
     for reference in references or [source]:
         expected = {q.key: q for q in tx.quantities(reference) if q.key not in as_fractions}
         missing = [q for q in expected.values() if not (q.keys & got_keys or tx.roughly(q, rough))]
+        # Where the answer has a number of the source that this reference has not, a number
+        # of the reference that the source has not is the reference's own (有些冰超过十万年:
+        # "one hundred thousand" against a reference's "ten thousand").
+        in_reference = tx.keys_of(expected.values())
+        if any(q.keys & from_source and not q.keys & in_reference for q in got.values()):
+            missing = [q for q in missing if q.keys & from_source]
         units = [u for u in sorted(tx.units(reference)) if u not in got_units]
         if best is None or len(missing) + len(units) < len(best[0]) + len(best[1]):
             best = (missing, units)

@@ -20,6 +20,7 @@ ENTITY = re.compile(
     r"(?<![\w-])(?:[A-Za-z0-9]+[-.]?)*(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)"
     r"(?:[-.][A-Za-z0-9]+)*(?![\w-])"
 )
+_DIMENSIONAL = re.compile(r"[- ]dimension", re.IGNORECASE)
 _DIMENSIONS = re.compile(r"\d-?D", re.IGNORECASE)
 PLACEHOLDER = re.compile(
     r"\{\{?\s*[\w.]*\s*\}?\}|%(?:\d+\$)?[sdif]|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
@@ -94,7 +95,7 @@ _EN_NUMBER_WORD = "|".join(
 # A run of number words: "twenty-six", "one hundred thousand", "a million", "a thousand and
 # one" ("and" only after hundred or a scale: "two and three" are two numbers).
 _EN_WORD_NUMBER = re.compile(
-    rf"\b(?:an?\s+(?:hundred|{'|'.join(_EN_SCALES)})|{'|'.join(_EN_TENS)}|{'|'.join(reversed(_SMALL_WORDS.split()))})\b"
+    rf"\b(?:(?:half\s+)?an?\s+(?:hundred|{'|'.join(_EN_SCALES)})|{'|'.join(_EN_TENS)}|{'|'.join(reversed(_SMALL_WORDS.split()))})\b"
     rf"(?:(?:[-\s]+|(?<=hundred)\s+and\s+|(?<=thousand|.million|.billion|trillion)\s+and\s+)"
     rf"(?!a\s+half\b)(?:{_EN_NUMBER_WORD})\b)*\b",
     re.IGNORECASE,
@@ -121,12 +122,12 @@ _UNITS = {
     "°C": r"°C|℃|摄氏度|\bdegrees Celsius\b",
     # Units with prefixes are one unit each (the prefix is part of the quantity's value, see
     # _PREFIXED): 2.5 GW, 2,500 MW and 250万千瓦 all say the same.
-    "metre": r"\b(?:km|kilomet(?:er|re)s?|met(?:er|re)s?)\b|公里|千米"
+    "metre": r"(?<![A-Za-z])(?:km|kilomet(?:er|re)s?|met(?:er|re)s?)\b|公里|千米"
     # 米 after a numeral (not 厘米, 毫米): 玉米 and 米饭 are not lengths.
     r"|(?<=[0-9一二两三四五六七八九十百千万几数])米",
-    "gram": r"\b(?:kg|kilograms?|tonnes?|tons?)\b|千克|公斤|吨",
-    "watt-hour": r"\b(?:[kMG]Wh|(?:kilo|mega|giga)watt[- ]hours?)\b|[千兆吉]瓦时",
-    "watt": r"\b(?:[kMG]W|(?:kilo|mega|giga)?watts?)\b(?![- ]hours?)|[千兆吉]瓦(?!时)",
+    "gram": r"(?<![A-Za-z])(?:kg|kilograms?|tonnes?|tons?)\b|千克|公斤|吨",
+    "watt-hour": r"(?<![A-Za-z])(?:[kMG]Wh|(?:kilo|mega|giga)watt[- ]hours?)\b|[千兆吉]瓦时",
+    "watt": r"(?<![A-Za-z])(?:[kMG]W|(?:kilo|mega|giga)?watts?)\b(?![- ]hours?)|[千兆吉]瓦(?!时)",
     "yuan": r"\byuan\b|RMB|\bCNY|¥|(?<=\d)元|(?<=[万亿])元",
     "USD": r"\bUSD|\bUS\$|(?<![A-Za-z])\$|\bdollars?\b|美元",
 }
@@ -320,16 +321,19 @@ def chinese_numeral_value(numeral: str) -> float | None:
 
 def _number_words(words: str) -> tuple[float, bool]:
     """The value of a run of English number words ("one hundred and twenty thousand" is
-    120,000; "a million" 1,000,000) and whether it has a scale (hundred, thousand, ...)."""
+    120,000; "a million" 1,000,000, "half a million" 500,000) and whether it has a scale
+    (hundred, thousand, ...)."""
     total = current = 0.0
     scaled = False
     for word in re.split(r"[-\s]+", words.lower()):
-        if word in _EN_SMALL or word in _EN_TENS:
+        if word == "half":  # "half a million"
+            current = 0.5
+        elif word in _EN_SMALL or word in _EN_TENS:
             current += _EN_SMALL.get(word, 0) + _EN_TENS.get(word, 0)
         elif word == "hundred":
-            current, scaled = max(current, 1) * 100, True
+            current, scaled = (current or 1) * 100, True
         elif word in _EN_SCALES:
-            total, current, scaled = total + max(current, 1) * _EN_SCALES[word], 0.0, True
+            total, current, scaled = total + (current or 1) * _EN_SCALES[word], 0.0, True
     return total + current, scaled
 
 
@@ -403,8 +407,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             continue  # the scale of "two and a half million", read with it
         value, scaled = _number_words(match[0])
         value, end, half = _and_a_half(text, match.end(), value)
-        if value == 1 and not scaled and not half:
-            continue  # "one" is far more often a pronoun than a number
+        if value == 1 and not (scaled or half or _DIMENSIONAL.match(text, end)):
+            continue  # "one" is far more often a pronoun than a number ("one-dimensional" not)
         found.append(_with_unit(text, end, Quantity(text[match.start() : end], value)))
     for match in _MONTH_WORD.finditer(text):
         name = (match[1] or match[2]).lower()
