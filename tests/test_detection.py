@@ -718,6 +718,30 @@ def test_a_source_word_rendered_by_a_function_word_is_not_omitted(
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "answer", "reference", "word"),
+    [
+        (
+            "质量小的黑洞下落得更快。",
+            "Low-mass black holes fall faster.",
+            "Black holes with a small mass fall faster.",
+            "mass",
+        ),
+        (
+            "他研究相对论的时间膨胀效应。",
+            "He studies the relativistic effect of time dilation.",
+            "He studies the time dilation effect of relativity.",
+            "relativity",
+        ),
+    ],
+)
+def test_a_source_word_said_inside_a_compound_or_by_its_adjective_is_not_omitted(
+    scorer: Scorer, source: str, answer: str, reference: str, word: str
+) -> None:
+    result = score(scorer, source, answer, [reference])
+    assert word not in {e["expected"] for e in result.errors}, result.errors
+
+
 def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:
     result = score(
         scorer,

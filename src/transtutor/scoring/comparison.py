@@ -147,7 +147,8 @@ class Comparison:
             # Chinese renderings of two characters or more are looked for inside words (绿氢 in
             # 绿氢是); a single character must be a word of its own, or it is found everywhere.
             return any((o in t.text) if len(o) > 1 else o == t.text for t in words for o in options)
-        return any(t.lemmas & options for t in words)
+        # "cosmic" renders 宇宙 (universe, cosmos), "low-mass" 质量 (mass).
+        return any(lx.renderings(t) & options for t in words)
 
     def rendered_by(self, ref_word: lx.Token, words: Iterable[lx.Token]) -> bool:
         """Does the answer say what this reference word says? A Chinese word that is only

