@@ -81,7 +81,7 @@ def main() -> int:
     major = [
         s
         for s, row in zip(ours, rows, strict=True)
-        if any(e["severity"].lower() in ("major", "critical") for e in row["errors"])
+        if _major(row)
     ]
     gap = statistics.median(free) - statistics.median(major)
     p10 = sorted(free)[len(free) // 10]
@@ -91,9 +91,39 @@ def main() -> int:
         f"{statistics.median(major):.1f}; gap {gap:.1f} points (targets: gap >= 15, p10 >= 60)"
     )
     by_length(rows, ours)
+    print(
+        "\nwithin a segment (the same source and reference, another MT system): share of "
+        "error-free / major-error pairs ordered right (ties count half)"
+    )
+    for name, values in {"transtutor score": ours, **baselines}.items():
+        print(f"  {name:<22}{within_segment(rows, values):.3f}")
     flagged = sum(1 for row in rows if by_id[row["id"]].get("errors"))
     print(f"lines with at least one detected error: {flagged} of {len(rows)}")
     return 0 if results["transtutor score (all checks)"] >= best else 1
+
+
+def within_segment(rows: list[dict], scores: list[float]) -> float:
+    """How often a scorer ranks an error-free MT above an MT with a major error of the same
+    segment: what it sees of the errors themselves, apart from how hard or long the segment
+    is (every other difference between the two lines is the MT)."""
+    segments: dict[tuple[str, int], tuple[list[float], list[float]]] = {}
+    for score, row in zip(scores, rows, strict=True):
+        free, major = segments.setdefault((row["doc"], row["segment"]), ([], []))
+        if row["mqm"] == 0:
+            free.append(score)
+        elif _major(row):
+            major.append(score)
+    right = pairs = 0.0
+    for free, major in segments.values():
+        for a in free:
+            for b in major:
+                pairs += 1
+                right += 1.0 if a > b else 0.5 if a == b else 0.0
+    return right / pairs if pairs else float("nan")
+
+
+def _major(row: dict) -> bool:
+    return any(e["severity"].lower() in ("major", "critical") for e in row["errors"])
 
 
 BANDS = ((0, 8), (8, 12), (12, 18), (18, 25), (25, 35), (35, 1000))
@@ -111,7 +141,7 @@ def by_length(rows: list[dict], ours: list[float]) -> None:
                 continue
             if row["mqm"] == 0:
                 free.append(score)
-            elif any(e["severity"].lower() in ("major", "critical") for e in row["errors"]):
+            elif _major(row):
                 major.append(score)
         if free and major:
             label = f"{low}-{high - 1}" if high < 1000 else f"{low}+"
