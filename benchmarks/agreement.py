@@ -78,11 +78,7 @@ def main() -> int:
         f"({len(rows) / elapsed:.0f} lines/s including start-up)"
     )
     free = [s for s, row in zip(ours, rows, strict=True) if row["mqm"] == 0]
-    major = [
-        s
-        for s, row in zip(ours, rows, strict=True)
-        if _major(row)
-    ]
+    major = [s for s, row in zip(ours, rows, strict=True) if _major(row)]
     gap = statistics.median(free) - statistics.median(major)
     p10 = sorted(free)[len(free) // 10]
     print(
