@@ -742,6 +742,25 @@ def test_a_source_word_said_inside_a_compound_or_by_its_adjective_is_not_omitted
     assert word not in {e["expected"] for e in result.errors}, result.errors
 
 
+@pytest.mark.parametrize(
+    ("answer", "reversed_"),
+    [
+        ("这款应用可以实时翻译语音，不联网也能用。", False),
+        ("这款应用可以实时翻译语音，但不能离线使用。", True),
+    ],
+)
+def test_references_that_differ_in_negation_let_the_answer_follow_either(
+    scorer: Scorer, answer: str, reversed_: bool
+) -> None:
+    references = [
+        "该应用可以实时翻译语音，并且支持离线使用。",
+        "这款应用能实时翻译语音，无需联网也可使用。",
+    ]
+    source = "The app translates speech in real time and works offline."
+    result = score(scorer, source, answer, references, source_lang="en")
+    assert (("polarity", "critical") in kinds(result)) is reversed_, result.errors
+
+
 def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:
     result = score(
         scorer,

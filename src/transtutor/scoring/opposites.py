@@ -80,6 +80,30 @@ def _negated_by_prefix(c: Comparison) -> list[lx.Token]:
     ]
 
 
+def _negates_as_a_reference(c: Comparison, mine: list[int], theirs: list[list[int]]) -> bool:
+    """Does every negation of the answer negate a word that a reference with as many
+    negations (in parity) negates too?"""
+    negated = [_negated_word(c.cand, i, c.target_lang) for i in mine]
+    for ref, negations in zip(c.refs, theirs, strict=True):
+        if len(negations) % 2 != len(mine) % 2:
+            continue
+        said = [_negated_word(ref, i, c.target_lang) for i in negations]
+        if all(
+            word is not None
+            and any(
+                other is not None and lx.same_meaning(word, other, c.target_lang) for other in said
+            )
+            for word in negated
+        ):
+            return True
+    return False
+
+
+def _negated_word(words: tuple[lx.Token, ...], at: int, lang: str) -> lx.Token | None:
+    """The first content word within two words after a negation."""
+    return next((w for w in words[at + 1 : at + 3] if lx.is_content(w, lang)), None)
+
+
 def polarity(c: Comparison) -> list[DetectedError]:
     """A negation added or dropped: the answer's negations differ in parity from the closest
     reference's, and from the source's or from every reference's (a reference may word the
@@ -100,8 +124,10 @@ def polarity(c: Comparison) -> list[DetectedError]:
             # has negations of its own (counts differ across languages: 未能 / "failed to").
             if parity in references or (source_neg and parity == source_parity):
                 return []
-        elif parity == source_parity:
-            return []  # the references disagree: the source decides
+        elif parity == source_parity or _negates_as_a_reference(c, mine, theirs):
+            # The references disagree: the source decides, unless the answer negates what
+            # a reference negates ("不联网也能用" as "无需联网也可使用" for "works offline").
+            return []
     parity = len(mine) % 2
     best = c.closest_reference()
     if len(theirs[best]) % 2 == parity:
