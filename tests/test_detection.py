@@ -87,6 +87,14 @@ def test_correct_answers_worded_differently_keep_a_good_score(scorer: Scorer) ->
 DETECTED = [
     (
         "zh-en",
+        "请在一天之内回复。",
+        "Please reply within one week.",
+        ["Please reply within one day."],
+        "number_wrong",
+        "critical",
+    ),
+    (
+        "zh-en",
         "想象一下，十亿年前两个黑洞相撞了。",
         "Imagine that two billion years ago, two black holes collided.",
         ["Imagine this: two black holes collided a billion years ago."],
@@ -637,6 +645,9 @@ SAME_QUANTITY = [
         "他们建了一座500兆瓦的太阳能电站。",
         "他们建成了一座50万千瓦的太阳能电站。",
     ),
+    # A deadline of a day is 24 hours.
+    ("zh-en", "请在24小时内回复。", "Please reply within a day.", "Please reply within 24 hours."),
+    ("en-zh", "Please reply within 24 hours.", "请在一天之内回复。", "请在24小时内回复。"),
     # Times of day: a.m. is the morning (上午), 下午三点 is 3 p.m. and 15:00, 九点 is 9.
     (
         "zh-en",

@@ -150,6 +150,10 @@ _DURATIONS = [
     (r"一个半小时|\ban hour and a half\b|\b(?:one|1) and a half hours\b", 90, "minutes"),
     (r"半个?小时|\bhalf an hour\b", 30, "minutes"),
     (r"一刻钟|\b(?:a )?quarter of an hour\b", 15, "minutes"),
+    # A deadline of a day is 24 hours, of a week 168 (not "one day" = someday, nor "three
+    # times a day").
+    (r"一天之?内|(?<=\bwithin )(?:a|one|1) day\b", 24, "hours"),
+    (r"一(?:个星期|星期|周)之?内|(?<=\bwithin )(?:a|one|1) week\b", 168, "hours"),
     (
         r"(?:(?<=\ba )|(?<=\bone )|(?<=\bthe )|(?<=\bpast )|(?<=\blast )|(?<=\bnext ))decade\b",
         10,
