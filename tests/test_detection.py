@@ -772,6 +772,17 @@ def test_references_that_differ_in_negation_let_the_answer_follow_either(
     assert (("polarity", "critical") in kinds(result)) is reversed_, result.errors
 
 
+def test_a_light_head_noun_left_implicit_is_a_minor_omission(scorer: Scorer) -> None:
+    result = score(
+        scorer,
+        "我们已经为您开通了国际漫游服务。",
+        "We have turned on international roaming for you.",
+        ["We have activated the international roaming service for you."],
+    )
+    assert [(e["kind"], e["severity"]) for e in result.errors] == [("omission", "minor")]
+    assert result.score >= 80
+
+
 def test_a_wrong_unit_quotes_the_unit_and_the_expected_one(scorer: Scorer) -> None:
     result = score(
         scorer,

@@ -12,6 +12,7 @@ from typing import Literal
 
 from transtutor.scoring import lexicon as lx
 from transtutor.scoring import meaning
+from transtutor.scoring.wordlists import ZH_LIGHT_NOUNS
 
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
@@ -240,8 +241,8 @@ def opcodes(
 
 
 def major_word(word: lx.Token, lang: str) -> bool:
-    """Dropping a longer, rarer word loses meaning; a one-character word or a very common
-    English word is more often rendered implicitly."""
+    """Dropping a longer, rarer word loses meaning; a one-character word, a light Chinese
+    head noun (服务, 过程) or a very common English word is more often rendered implicitly."""
     if lang == "zh":
-        return len(word.text) >= 2
+        return len(word.text) >= 2 and word.text not in ZH_LIGHT_NOUNS
     return len(word.text) >= 4

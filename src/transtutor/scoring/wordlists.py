@@ -498,6 +498,13 @@ ZH_DIRECTIONS = (
 
 CONTRACTED = frozenset(["re", "m", "s", "ve", "ll", "d"])
 
+# Chinese nouns that head a phrase with little meaning of their own, often left implicit in
+# English ("international roaming" for 国际漫游服务, "as they fall" for 在下落的过程中):
+# leaving one out is a minor omission.
+ZH_LIGHT_NOUNS = frozenset(
+    ["服务", "过程", "情况", "方面", "形式", "方式", "状态", "现象", "工作", "活动", "领域"]
+)
+
 # Stop words that still carry meaning a paraphrase may use ("take" payments for "accept").
 LIGHT_STOPWORDS = frozenset(
     [
