@@ -6,8 +6,10 @@ Telegram, so every handler, middleware, keyboard and the storage run for real.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -148,6 +150,15 @@ class ChatClient:
 
     def photos(self) -> list[SendPhoto]:
         return [m for m in self.session.requests if isinstance(m, SendPhoto)]
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for a condition on state nothing can signal (the bot's database, the requests
+    an offline session records)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never held"
+        await asyncio.sleep(0.05)
 
 
 def texts(methods: list[TelegramMethod[Any]]) -> list[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.bot_process import running_bot
+from tests.chat import eventually
 
 pytestmark = pytest.mark.e2e
 MEI = 8101
@@ -40,11 +39,3 @@ async def test_a_redelivered_answer_is_recorded_and_answered_once(tmp_path: Path
                 )
 
         await eventually(lambda: pending() == 0)  # /help is marked done just after its reply
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for a condition on state the emulator cannot signal (the bot's database)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition never held"
-        await asyncio.sleep(0.05)

@@ -7,23 +7,42 @@ import pickle
 import shutil
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.methods import SendMessage
 
+from tests.chat import eventually
 from tests.conftest import Built
 from transtutor.store import Store
 from transtutor.store.migrations import MIGRATIONS
 
 PREVIOUS = Path(__file__).parent / "data" / "previous-version.sqlite"
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def counts(path: Path) -> dict[str, int]:
     with sqlite3.connect(path) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def reschedule(path: Path, job_id: str, when: datetime) -> None:
+    """Move a stored job's next run time (the column and the pickled job), so that a test
+    does not depend on today's date: the file was made with the next Monday's digest."""
+    with sqlite3.connect(path) as db:
+        (state,) = db.execute(
+            "SELECT job_state FROM apscheduler_jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+        job = pickle.loads(state)
+        job["next_run_time"] = when
+        db.execute(
+            "UPDATE apscheduler_jobs SET job_state = ?, next_run_time = ? WHERE id = ?",
+            (pickle.dumps(job), when.timestamp(), job_id),
+        )
 
 
 def jobs(path: Path) -> dict[str, tuple[str, tuple[object, ...], float]]:
@@ -88,6 +107,7 @@ async def test_the_previous_versions_scheduled_jobs_still_run(
 ) -> None:
     db = tmp_path / "old.db"
     shutil.copy(PREVIOUS, db)
+    reschedule(db, "digest", datetime(2099, 1, 5, 9, 0, tzinfo=SHANGHAI))  # a Monday to come
     old = jobs(db)
     assert old["digest"][0] == "transtutor.digest:run_digest"
     app, _ = make_app(db=db, admins=[1], instructors=[2])
@@ -98,5 +118,25 @@ async def test_the_previous_versions_scheduled_jobs_still_run(
     assert set(now) == set(old)
     assert {func for func, _, _ in now.values()} == {"transtutor.infra.scheduling:run_job"}
     assert now["digest"][1] == ("digest",)
-    assert now["digest"][2] == old["digest"][2]  # a digest owed from before is still owed
+    assert now["digest"][2] == old["digest"][2]  # the next digest keeps its time
     assert now["reminder:P1:11:60"][1] == ("reminder", "P1", 11, 60)
+
+
+async def test_a_digest_that_fell_due_while_the_bot_was_down_is_sent_at_start(
+    make_app: Callable[..., Built], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(PREVIOUS, db)
+    due = datetime.now(UTC) - timedelta(days=1)
+    reschedule(db, "digest", due)
+    app, session = make_app(db=db, admins=[1], instructors=[2])
+    await app.dispatcher.emit_startup(bot=app.bot)
+    await eventually(  # the owed run, on the scheduler's first turn, to the admin
+        lambda: any(
+            isinstance(m, SendMessage) and m.chat_id == 1 and "Weekly digest" in m.text
+            for m in session.requests
+        )
+    )
+    await app.dispatcher.emit_shutdown(bot=app.bot)
+    assert "fired with no bot running" not in caplog.text
+    assert jobs(db)["digest"][2] > datetime.now(UTC).timestamp()  # the next one is planned

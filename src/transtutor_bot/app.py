@@ -156,6 +156,11 @@ def build_app(
         await install_menus(bot, configured_roles(settings))
         for user_id, _, now in changes.revoked:
             await install_menu_for(bot, user_id, now)
+        # The handlers first: runs owed from before the start (a Monday digest while the
+        # bot was down) fire as soon as the scheduler starts, and one that found no handler
+        # would be skipped and lost.
+        core.reminders.serve()
+        core.digests.serve()
         core.schedule.start()
         await core.reminders.start()
         core.digests.start()

@@ -107,10 +107,14 @@ class Reminders:
 
     async def start(self, rebuild: bool = True) -> None:
         """Take the scheduled runs and rebuild the jobs from the database (tests pass
-        rebuild=False to prove the job store alone keeps them). Start the Schedule too."""
-        self.schedule.serve(JOB_KIND, self.fire)
+        rebuild=False to prove the job store alone keeps them)."""
+        self.serve()
         if rebuild:
             await self.rebuild()
+
+    def serve(self) -> None:
+        """Take the scheduled runs (before the scheduler starts: see `Digests.serve`)."""
+        self.schedule.serve(JOB_KIND, self.fire)
 
     def stop(self) -> None:
         self.schedule.unserve(JOB_KIND, self.fire)

@@ -87,9 +87,14 @@ class Digests:
         self.deliver = deliver
         self.clock = clock
 
+    def serve(self) -> None:
+        """Take the scheduled runs (before the scheduler starts: a run owed from before the
+        start fires at once, and would find no one to run it)."""
+        self.schedule.serve(JOB_ID, self.fire)
+
     def start(self) -> None:
         """Take the scheduled runs; (re)install the job, or remove it when digests are off."""
-        self.schedule.serve(JOB_ID, self.fire)
+        self.serve()
         scheduler = self.schedule.scheduler
         if self.trigger is None:
             if scheduler.get_job(JOB_ID) is not None:
