@@ -75,6 +75,7 @@ class Comparison:
         self._by_key: dict[str, list[int]] | None = None
         self._in_refs: dict[tuple[lx.Token, Same], bool] = {}
         self._cand_index: tuple[frozenset[str], frozenset[str]] | None = None
+        self._cand_renderings: frozenset[str] | None = None
 
     def licensed(self, token: lx.Token) -> bool:
         """Does a reference or the source (through the lexicon) say what this word says?"""
@@ -149,6 +150,10 @@ class Comparison:
             # 绿氢是); a single character must be a word of its own, or it is found everywhere.
             return any((o in t.text) if len(o) > 1 else o == t.text for t in words for o in options)
         # "cosmic" renders 宇宙 (universe, cosmos), "low-mass" 质量 (mass).
+        if words is self.cand:  # the whole answer: one set, looked up once per source word
+            if self._cand_renderings is None:
+                self._cand_renderings = frozenset().union(*map(lx.renderings, self.cand))
+            return bool(self._cand_renderings & options)
         return any(lx.renderings(t) & options for t in words)
 
     def rendered_by(self, ref_word: lx.Token, words: Iterable[lx.Token]) -> bool:

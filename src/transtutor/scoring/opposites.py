@@ -170,7 +170,9 @@ def antonym(c: Comparison) -> list[DetectedError]:
             continue
         # A reference word of the same meaning excuses it, unless the reference says the
         # opposite in its place ("similar" where it has "different", whatever "like" says).
-        if c.in_references(token, lx.close_meaning) and not _opposite_in_place(c, at, opposite):
+        if c.in_references(token, lx.close_meaning) and not (
+            opposite & ref_lemmas and _opposite_in_place(c, at, opposite)
+        ):
             continue
         # Scan the words only when an index says one of them may be the opposite.
         maybe_ref = c.zh_target or bool(opposite & ref_lemmas)
