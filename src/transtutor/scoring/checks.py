@@ -110,13 +110,12 @@ def glossary(attempt: Attempt, params: dict[str, Any]) -> Finding:
 
 def numbers(attempt: Attempt, params: dict[str, Any]) -> Finding:
     """Numbers, dates and units of the closest reference (or the source) must be kept."""
-    got = tx.keys_of(tx.quantities(attempt.candidate))
-    rough = tx.vague_orders(attempt.candidate)
+    got = tx.said(attempt.candidate)
     got_units = tx.units(attempt.candidate)
     best: tuple[int, list[str]] | None = None
     for reference in attempt.references or [attempt.source]:
         expected = tx.quantities(reference)
-        missing = [q.text for q in _unique(expected) if not (q.keys & got or tx.roughly(q, rough))]
+        missing = [q.text for q in _unique(expected) if not got.has(q)]
         expected_units = tx.units(reference)
         missing += [u for u in expected_units if u not in got_units]
         total = len(_unique(expected)) + len(expected_units)
@@ -124,15 +123,8 @@ def numbers(attempt: Attempt, params: dict[str, Any]) -> Finding:
             best = (total, missing)
     assert best is not None
     total, missing = best
-    allowed = tx.keys_of(
-        q for text in [attempt.source, *attempt.references] for q in tx.quantities(text)
-    )
-    rough = frozenset().union(*(tx.vague_orders(t) for t in [attempt.source, *attempt.references]))
-    extra = [
-        q.text
-        for q in _unique(tx.quantities(attempt.candidate))
-        if not (q.keys & allowed or tx.roughly(q, rough))
-    ]
+    allowed = tx.said(attempt.source, *attempt.references)
+    extra = [q.text for q in _unique(tx.quantities(attempt.candidate)) if not allowed.has(q)]
     if not total and not extra:
         return NOT_APPLICABLE
     value = max(0.0, 1 - (len(missing) + len(extra)) / max(total, 1))

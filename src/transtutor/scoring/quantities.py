@@ -17,30 +17,28 @@ def numbers(candidate: str, references: list[str], source: str) -> list[Detected
     replaced is critical, one dropped or added major; a unit dropped is major, one replaced
     by another of its dimension critical."""
     got = {q.key: q for q in tx.quantities(candidate)}
-    got_keys = tx.keys_of(got.values())
+    answer = tx.said(candidate)
     got_units = tx.units(candidate)
-    rough = tx.vague_orders(candidate)
-    allowed = set(tx.keys_of(q for text in [source, *references] for q in tx.quantities(text)))
-    allowed |= {key for text in [source, *references] for key in _shares(text)}
+    allowed = tx.said(source, *references)
+    shares = {key for text in [source, *references] for key in _shares(text)}
     # A share the answer says as a fraction ("half" for 50 %) is there.
     as_fractions = _shares(candidate)
-    from_source = tx.keys_of(tx.quantities(source))
+    from_source = tx.said(source)
     best: tuple[list[tx.Quantity], list[str]] | None = None
     for reference in references or [source]:
         expected = {q.key: q for q in tx.quantities(reference) if q.key not in as_fractions}
-        missing = [q for q in expected.values() if not (q.keys & got_keys or tx.roughly(q, rough))]
+        missing = [q for q in expected.values() if not answer.has(q)]
         # Where the answer has a number of the source that this reference has not, a number
         # of the reference that the source has not is the reference's own (有些冰超过十万年:
         # "one hundred thousand" against a reference's "ten thousand").
-        in_reference = tx.keys_of(expected.values())
-        if any(q.keys & from_source and not q.keys & in_reference for q in got.values()):
-            missing = [q for q in missing if q.keys & from_source]
+        in_reference = tx.said(reference)
+        if any(from_source.has(q) and not in_reference.has(q) for q in got.values()):
+            missing = [q for q in missing if from_source.has(q)]
         units = [u for u in sorted(tx.units(reference)) if u not in got_units]
         if best is None or len(missing) + len(units) < len(best[0]) + len(best[1]):
             best = (missing, units)
     missing, units = best or ([], [])
-    said_roughly = frozenset().union(*(tx.vague_orders(t) for t in [source, *references]))
-    extra = [q for q in got.values() if not (q.keys & allowed or tx.roughly(q, said_roughly))]
+    extra = [q for q in got.values() if not (allowed.has(q) or q.key in shares)]
     said = {name: words for text in references for name, words in tx.unit_mentions(text).items()}
     found = []
     for m, e in zip(missing, extra, strict=False):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -239,10 +239,6 @@ class Quantity:
         return frozenset((self.key, *other))
 
 
-def keys_of(found: Iterable[Quantity]) -> frozenset[str]:
-    return frozenset(key for q in found for key in q.keys)
-
-
 # Amounts said by their order only: "millions of", "hundreds of thousands", 上百万, 数十万, 几千.
 _VAGUE_EN = re.compile(
     r"\b(?:(tens|hundreds)\s+of\s+)?(hundreds|thousands|millions|billions)\b", re.IGNORECASE
@@ -266,9 +262,27 @@ def vague_orders(text: str) -> frozenset[float]:
     return frozenset(found)
 
 
-def roughly(quantity: Quantity, orders: frozenset[float]) -> bool:
-    """Is the quantity of an order said roughly ("a million" against "millions of")?"""
-    return any(order <= quantity.value < order * 1000 for order in orders)
+@dataclass(frozen=True)
+class Said:
+    """The quantities some texts say: by their keys, and the orders they say only roughly."""
+
+    keys: frozenset[str]
+    orders: frozenset[float]
+
+    def has(self, quantity: Quantity) -> bool:
+        """Is this quantity said: the same value ("9:00" for "9 p.m."), or one of its order
+        said roughly ("millions of" for "a million")?"""
+        return bool(quantity.keys & self.keys) or any(
+            order <= quantity.value < order * 1000 for order in self.orders
+        )
+
+
+def said(*texts: str) -> Said:
+    """What these texts say of quantities (`Said`)."""
+    return Said(
+        frozenset(key for text in texts for q in quantities(text) for key in q.keys),
+        frozenset(order for text in texts for order in vague_orders(text)),
+    )
 
 
 def _time_of_day(text: str, hour: float, minutes: float, half: str) -> Quantity:
