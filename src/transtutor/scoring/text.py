@@ -20,8 +20,9 @@ ENTITY = re.compile(
     r"(?<![\w-])(?:[A-Za-z0-9]+[-.]?)*(?:[A-Z][A-Za-z0-9]*|[0-9]+[A-Za-z]+)"
     r"(?:[-.][A-Za-z0-9]+)*(?![\w-])"
 )
-_DIMENSIONAL = re.compile(r"[- ]dimension", re.IGNORECASE)
-_DIMENSIONS = re.compile(r"\d-?D", re.IGNORECASE)
+# "one-dimensional" (a number word before it); 3D, 2-D (a number, not a name to keep).
+_DIMENSION_AFTER = re.compile(r"[- ]dimension", re.IGNORECASE)
+_DIMENSION_CODE = re.compile(r"\d-?D", re.IGNORECASE)
 PLACEHOLDER = re.compile(
     r"\{\{?\s*[\w.]*\s*\}?\}|%(?:\d+\$)?[sdif]|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
     r"|https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\$\{\w+\}"
@@ -89,15 +90,14 @@ _ZH_AFTERNOON = frozenset({"下午", "傍晚", "晚上", "夜里", "夜间"})
 _AND_A_HALF = re.compile(
     r"\s+and\s+a\s+half\b(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE
 )
-_EN_NUMBER_WORD = "|".join(
-    [*_EN_TENS, *reversed(_SMALL_WORDS.split()), "hundred", *_EN_SCALES]  # longest first
-)
+_EN_COUNT_WORD = "|".join([*_EN_TENS, *reversed(_SMALL_WORDS.split())])  # longest first
+_EN_SCALE_WORD = "|".join(["hundred", *_EN_SCALES])
 # A run of number words: "twenty-six", "one hundred thousand", "a million", "a thousand and
 # one" ("and" only after hundred or a scale: "two and three" are two numbers).
 _EN_WORD_NUMBER = re.compile(
-    rf"\b(?:(?:half\s+)?an?\s+(?:hundred|{'|'.join(_EN_SCALES)})|{'|'.join(_EN_TENS)}|{'|'.join(reversed(_SMALL_WORDS.split()))})\b"
+    rf"\b(?:(?:half\s+)?an?\s+(?:{_EN_SCALE_WORD})|{_EN_COUNT_WORD})\b"
     rf"(?:(?:[-\s]+|(?<=hundred)\s+and\s+|(?<=thousand|.million|.billion|trillion)\s+and\s+)"
-    rf"(?!a\s+half\b)(?:{_EN_NUMBER_WORD})\b)*\b",
+    rf"(?!a\s+half\b)(?:{_EN_COUNT_WORD}|{_EN_SCALE_WORD})\b)*\b",
     re.IGNORECASE,
 )
 _MONTH_WORDS = (
@@ -372,7 +372,7 @@ def _zh_time(m: re.Match[str]) -> Quantity | None:
     hour = _zh_number(hour_text)
     if hour is None or hour > 24 or not (part or clock or minute_text or half or sharp or hour > 1):
         return None
-    minutes = 30.0 if half else (_zh_number(minute_text) or 0.0) if minute_text else 0.0
+    minutes = 30.0 if half else _zh_number(minute_text or "0") or 0.0
     if part is None:
         marker = ""
     elif part in _ZH_AFTERNOON or (part == "中午" and hour != 11):
@@ -425,7 +425,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             continue  # the scale of "two and a half million", read with it
         value, scaled = _number_words(match[0])
         value, end, half = _and_a_half(text, match.end(), value)
-        if value == 1 and not (scaled or half or _DIMENSIONAL.match(text, end)):
+        if value == 1 and not (scaled or half or _DIMENSION_AFTER.match(text, end)):
             continue  # "one" is far more often a pronoun than a number ("one-dimensional" not)
         found.append(_with_unit(text, end, Quantity(text[match.start() : end], value)))
     for match in _MONTH_WORD.finditer(text):
@@ -463,7 +463,7 @@ def entities(text: str) -> list[str]:
     found += [
         m[0]
         for m in ENTITY.finditer(stripped)
-        if not (m[0].isdigit() or _DIMENSIONS.fullmatch(m[0]))
+        if not (m[0].isdigit() or _DIMENSION_CODE.fullmatch(m[0]))
     ]
     return list(dict.fromkeys(found))
 
